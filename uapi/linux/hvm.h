@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * hvm: the ioctl ABI of /dev/hvm.  This header is the one source of truth;
+ * Documentation/abi.rst describes every ioctl, its arguments and its errnos.
+ *
+ * Object model (as KVM's): /dev/hvm -> VM fd -> vCPU fd.
+ */
+#ifndef _UAPI_LINUX_HVM_H
+#define _UAPI_LINUX_HVM_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+/* Bumped on every incompatible change; HVM_GET_API_VERSION returns it. */
+#define HVM_API_VERSION		1
+
+#define HVMIO			0xB9
+
+/* Which hardware backend the module chose at load time (hvm_info.backend). */
+#define HVM_BACKEND_SVM		1
+#define HVM_BACKEND_VMX		2
+
+/* hvm_info.features: optional hardware features in use. */
+#define HVM_FEATURE_NPT		(1ULL << 0)	/* nested paging (NPT or EPT) */
+#define HVM_FEATURE_NRIPS	(1ULL << 1)	/* SVM next-RIP save */
+#define HVM_FEATURE_DECODE	(1ULL << 2)	/* SVM decode assists */
+#define HVM_FEATURE_CLEAN	(1ULL << 3)	/* SVM VMCB clean bits */
+#define HVM_FEATURE_FLUSHASID	(1ULL << 4)	/* SVM flush-by-ASID */
+#define HVM_FEATURE_LA57	(1ULL << 5)	/* 5-level nested paging */
+
+struct hvm_info {
+	__u32 backend;		/* HVM_BACKEND_* */
+	__u32 npt_levels;	/* 4 or 5 */
+	__u64 features;		/* HVM_FEATURE_* */
+	__u32 max_vcpus;	/* per VM */
+	__u32 max_slots;	/* memory slots per VM */
+	__u32 nr_asids;		/* ASIDs/VPIDs the hardware offers */
+	__u32 reserved[9];
+};
+
+/* A guest-physical memory region backed by the caller's memory. */
+#define HVM_MEM_READONLY	(1U << 0)	/* guest writes exit as MMIO */
+
+struct hvm_memory_region {
+	__u32 slot;		/* 0 .. max_slots-1 */
+	__u32 flags;		/* HVM_MEM_* */
+	__u64 guest_phys_addr;	/* page aligned */
+	__u64 memory_size;	/* page aligned; 0 deletes the slot */
+	__u64 userspace_addr;	/* page aligned, in the VM creator's mm */
+};
+
+/* General-purpose registers. */
+struct hvm_regs {
+	__u64 rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp;
+	__u64 r8, r9, r10, r11, r12, r13, r14, r15;
+	__u64 rip, rflags;
+};
+
+/* A segment register with its hidden (descriptor cache) part. */
+struct hvm_segment {
+	__u64 base;
+	__u32 limit;		/* byte granular: 0xffffffff for a flat 4 GiB */
+	__u16 selector;
+	__u8  type;		/* descriptor type, 4 bits */
+	__u8  present, dpl, db, s, l, g, avl;
+	__u8  unusable;
+	__u8  padding;
+};
+
+struct hvm_dtable {
+	__u64 base;
+	__u16 limit;
+	__u16 padding[3];
+};
+
+/* Special registers. */
+struct hvm_sregs {
+	struct hvm_segment cs, ds, es, fs, gs, ss;
+	struct hvm_segment tr, ldt;
+	struct hvm_dtable gdt, idt;
+	__u64 cr0, cr2, cr3, cr4, cr8;
+	__u64 efer;
+	__u64 reserved[8];
+};
+
+/* hvm_run.exit_reason */
+#define HVM_EXIT_UNKNOWN	0
+#define HVM_EXIT_IO		1	/* port I/O: see run->io */
+#define HVM_EXIT_MMIO		2	/* access outside RAM: see run->mmio */
+#define HVM_EXIT_HLT		3	/* the guest executed HLT */
+#define HVM_EXIT_SHUTDOWN	4	/* triple fault; the vCPU is reset */
+#define HVM_EXIT_FAIL_ENTRY	5	/* hardware refused the guest state */
+#define HVM_EXIT_INTERNAL_ERROR	6	/* an exit hvm does not handle */
+#define HVM_EXIT_INTR		7	/* RUN returned -EINTR (signal) */
+
+#define HVM_EXIT_IO_IN		0
+#define HVM_EXIT_IO_OUT		1
+
+/* hvm_run.internal.suberror */
+#define HVM_INTERNAL_UNHANDLED_EXIT	1	/* data[0..2]: code, info1, info2 */
+#define HVM_INTERNAL_EMULATION		2	/* data[0]: gpa, data[1..2]: insn bytes */
+
+/* Hypercalls (VMMCALL/VMCALL): RAX holds the number; unknown ones return this. */
+#define HVM_HC_ENOSYS		(-1000LL)
+
+/* Where the data of an I/O exit lives in the run page. */
+#define HVM_RUN_IO_DATA_OFFSET	1024
+#define HVM_RUN_IO_DATA_MAX	3072	/* bytes: count * size never exceeds this */
+
+/* The page a vCPU fd maps at offset 0 (size: HVM_GET_VCPU_MMAP_SIZE). */
+struct hvm_run {
+	/* in: set by user space */
+	__u8  immediate_exit;	/* RUN returns -EINTR at once when set */
+	__u8  padding1[7];
+
+	/* out: set by RUN */
+	__u32 exit_reason;	/* HVM_EXIT_* */
+	__u32 padding2;
+
+	union {
+		/* HVM_EXIT_IO */
+		struct {
+			__u8  direction;	/* HVM_EXIT_IO_IN/OUT */
+			__u8  size;		/* 1, 2 or 4 */
+			__u16 port;
+			__u32 count;		/* > 1 for rep ins/outs */
+			__u64 data_offset;	/* from the start of the run page */
+		} io;
+		/*
+		 * HVM_EXIT_MMIO: for a read, user space fills data[0..len)
+		 * before the next RUN, which completes the instruction.
+		 */
+		struct {
+			__u64 phys_addr;
+			__u8  data[8];
+			__u32 len;
+			__u8  is_write;
+			__u8  padding[3];
+		} mmio;
+		/* HVM_EXIT_FAIL_ENTRY */
+		struct {
+			__u64 hardware_entry_failure_reason;
+			__u32 cpu;
+			__u32 padding;
+		} fail_entry;
+		/* HVM_EXIT_INTERNAL_ERROR */
+		struct {
+			__u32 suberror;
+			__u32 ndata;
+			__u64 data[8];
+		} internal;
+		char padding[256];
+	};
+};
+
+/* ioctls on /dev/hvm */
+#define HVM_GET_API_VERSION	_IO(HVMIO, 0x00)
+#define HVM_CREATE_VM		_IO(HVMIO, 0x01)	/* arg 0; returns a VM fd */
+#define HVM_GET_VCPU_MMAP_SIZE	_IO(HVMIO, 0x02)
+#define HVM_GET_INFO		_IOR(HVMIO, 0x03, struct hvm_info)
+
+/* ioctls on a VM fd */
+#define HVM_SET_MEMORY_REGION	_IOW(HVMIO, 0x10, struct hvm_memory_region)
+#define HVM_CREATE_VCPU		_IO(HVMIO, 0x11)	/* arg: vCPU id; returns a vCPU fd */
+
+/* ioctls on a vCPU fd */
+#define HVM_RUN			_IO(HVMIO, 0x20)
+#define HVM_GET_REGS		_IOR(HVMIO, 0x21, struct hvm_regs)
+#define HVM_SET_REGS		_IOW(HVMIO, 0x22, struct hvm_regs)
+#define HVM_GET_SREGS		_IOR(HVMIO, 0x23, struct hvm_sregs)
+#define HVM_SET_SREGS		_IOW(HVMIO, 0x24, struct hvm_sregs)
+
+#endif /* _UAPI_LINUX_HVM_H */
