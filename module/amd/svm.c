@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The AMD-V (SVM) backend: detection, per-CPU on/off, vCPU objects and the
+ * entry path.  VMCB contents are in vmcb.c, exits in svm_exit.c, the world
+ * switch in svm_vmrun.S.
+ */
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/io.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <asm/debugreg.h>
+#include <asm/msr.h>
+#include <asm/msr-index.h>
+
+#include "svm.h"
+#include "backend.h"
+
+static bool nrips = true;
+module_param(nrips, bool, 0444);
+MODULE_PARM_DESC(nrips, "Use SVM next-RIP save when the CPU has it");
+static bool flush_by_asid = true;
+module_param(flush_by_asid, bool, 0444);
+MODULE_PARM_DESC(flush_by_asid, "Use SVM flush-by-ASID when the CPU has it");
+
+bool svm_use_nrips;
+bool svm_use_flush_asid;
+u32 svm_nr_asids;
+u64 svm_iopm_pa, svm_msrpm_pa;
+static struct page *svm_iopm, *svm_msrpm;
+
+#define SVM_IOPM_ORDER	2	/* 12 KiB used (APM 15.10.1) */
+#define SVM_MSRPM_ORDER	1	/* 8 KiB (APM 15.11) */
+#define SVM_VM_CR_SVMDIS	BIT(4)
+
+/*
+ * MSRs the guest reads and writes without an exit.  All of them are in the
+ * state VMLOAD/VMSAVE switch (APM 15.5.2), so the guest's values never stay
+ * live on the host.  Everything else is intercepted.
+ */
+static const u32 svm_msr_allow[] = {
+	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE,
+	MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK,
+	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
+};
+
+static void svm_msrpm_allow(u8 *pm, u32 msr)
+{
+	static const u32 base[] = { 0, 0xc0000000, 0xc0010000 };
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(base); i++) {
+		if (msr >= base[i] && msr < base[i] + 0x2000) {
+			u32 bit = (msr - base[i]) * 2;
+
+			/* Read and write intercept bits of this MSR. */
+			pm[i * 0x800 + bit / 8] &= ~(3 << (bit % 8));
+			return;
+		}
+	}
+}
+
+static int svm_setup(void)
+{
+	u64 vm_cr;
+	int i, r;
+
+	rdmsrl(MSR_VM_CR, vm_cr);
+	if (vm_cr & SVM_VM_CR_SVMDIS) {
+		pr_err("hvm: SVM is disabled by the firmware (VM_CR.SVMDIS)\n");
+		return -EOPNOTSUPP;
+	}
+	if (!boot_cpu_has(X86_FEATURE_NPT)) {
+		pr_err("hvm: SVM without nested paging is not supported\n");
+		return -EOPNOTSUPP;
+	}
+	svm_nr_asids = cpuid_ebx(0x8000000a);
+	if (svm_nr_asids < 2) {
+		pr_err("hvm: the CPU offers no guest ASIDs\n");
+		return -EOPNOTSUPP;
+	}
+	svm_use_nrips = nrips && boot_cpu_has(X86_FEATURE_NRIPS);
+	svm_use_flush_asid = flush_by_asid && boot_cpu_has(X86_FEATURE_FLUSHBYASID);
+
+	svm_iopm = alloc_pages(GFP_KERNEL, SVM_IOPM_ORDER);
+	svm_msrpm = alloc_pages(GFP_KERNEL, SVM_MSRPM_ORDER);
+	if (!svm_iopm || !svm_msrpm) {
+		r = -ENOMEM;
+		goto err;
+	}
+	/* Every port and every MSR exits unless allowed below. */
+	memset(page_address(svm_iopm), 0xff, PAGE_SIZE << SVM_IOPM_ORDER);
+	memset(page_address(svm_msrpm), 0xff, PAGE_SIZE << SVM_MSRPM_ORDER);
+	for (i = 0; i < ARRAY_SIZE(svm_msr_allow); i++)
+		svm_msrpm_allow(page_address(svm_msrpm), svm_msr_allow[i]);
+	svm_iopm_pa = page_to_phys(svm_iopm);
+	svm_msrpm_pa = page_to_phys(svm_msrpm);
+
+	r = svm_asid_setup();
+	if (r)
+		goto err;
+	return 0;
+err:
+	if (svm_iopm)
+		__free_pages(svm_iopm, SVM_IOPM_ORDER);
+	if (svm_msrpm)
+		__free_pages(svm_msrpm, SVM_MSRPM_ORDER);
+	return r;
+}
+
+static void svm_unsetup(void)
+{
+	svm_asid_unsetup();
+	__free_pages(svm_iopm, SVM_IOPM_ORDER);
+	__free_pages(svm_msrpm, SVM_MSRPM_ORDER);
+}
+
+static void svm_fill_info(struct hvm_info *info)
+{
+	info->nr_asids = svm_nr_asids;
+	if (svm_use_nrips)
+		info->features |= HVM_FEATURE_NRIPS;
+	if (svm_use_flush_asid)
+		info->features |= HVM_FEATURE_FLUSHASID;
+	if (svm_npt_levels() == 5)
+		info->features |= HVM_FEATURE_LA57;
+}
+
+/* EFER.SVME already set means another hypervisor is using SVM here. */
+static int svm_cpu_enable(void)
+{
+	u64 efer;
+
+	rdmsrl(MSR_EFER, efer);
+	if (efer & EFER_SVME)
+		return -EBUSY;
+	wrmsrl(MSR_EFER, efer | EFER_SVME);
+	wrmsrl(MSR_VM_HSAVE_PA, svm_hsave_pa(smp_processor_id()));
+	svm_asid_cpu_enable();
+	return 0;
+}
+
+static void svm_cpu_disable(void)
+{
+	u64 efer;
+
+	wrmsrl(MSR_VM_HSAVE_PA, 0);
+	rdmsrl(MSR_EFER, efer);
+	if (efer & EFER_SVME) {
+		/* GIF must be set before SVM goes away, or it stays clear. */
+		asm volatile("stgi" ::: "memory");
+		wrmsrl(MSR_EFER, efer & ~EFER_SVME);
+	}
+}
+
+static int svm_vm_init(struct hvm_vm *vm)
+{
+	return 0;
+}
+
+static void svm_vm_destroy(struct hvm_vm *vm)
+{
+}
+
+static int svm_vcpu_init(struct hvm_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+	struct page *page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+
+	if (!page)
+		return -ENOMEM;
+	svm->vmcb = page_address(page);
+	svm->vmcb_pa = page_to_phys(page);
+	svm->good_state = kzalloc(sizeof(*svm->good_state), GFP_KERNEL_ACCOUNT);
+	if (!svm->good_state) {
+		__free_page(page);
+		return -ENOMEM;
+	}
+	svm->asid_cpu = -1;
+	svm_vmcb_init(svm);
+	return 0;
+}
+
+static void svm_vcpu_destroy(struct hvm_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+
+	kfree(svm->good_state);
+	free_page((unsigned long)svm->vmcb);
+}
+
+static void svm_vcpu_reset(struct hvm_vcpu *vcpu)
+{
+	svm_vmcb_reset(to_svm(vcpu));
+}
+
+/* Nothing of SVM's lives in per-CPU hardware state between entries: the
+ * world switch saves and loads everything each time. */
+static void svm_vcpu_load(struct hvm_vcpu *vcpu, int cpu)
+{
+}
+
+static void svm_vcpu_put(struct hvm_vcpu *vcpu)
+{
+}
+
+static inline void svm_clgi(void)
+{
+	asm volatile("clgi" ::: "memory");
+}
+
+static inline void svm_stgi(void)
+{
+	asm volatile("stgi" ::: "memory");
+}
+
+static void svm_vcpu_run(struct hvm_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+	struct vmcb *vmcb = svm->vmcb;
+	int cpu = smp_processor_id();
+
+	svm_asid_pre_run(svm, cpu);
+	if (svm->state_dirty) {
+		memcpy(svm->good_state, &vmcb->save, sizeof(vmcb->save));
+		svm->state_dirty = false;
+	}
+	/* Once hvm moved RIP on, the instruction completed: no STI/MOV SS
+	 * shadow any more. */
+	if (vcpu->rip != svm->exit_rip)
+		vmcb->control.int_state &= ~SVM_INT_SHADOW;
+	vmcb->save.rax = vcpu->regs[HVM_RAX];
+	vmcb->save.rsp = vcpu->regs[HVM_RSP];
+	vmcb->save.rip = vcpu->rip;
+	vmcb->save.rflags = vcpu->rflags;
+
+	svm_clgi();
+	hvm_svm_vmrun(vcpu->regs, svm->vmcb_pa, svm_host_save_pa(cpu));
+	svm_stgi();
+
+	vmcb->control.tlb_ctl = SVM_TLB_FLUSH_NONE;
+	if ((u32)vmcb->control.exit_code != SVM_EXIT_INVALID) {
+		vcpu->regs[HVM_RAX] = vmcb->save.rax;
+		vcpu->regs[HVM_RSP] = vmcb->save.rsp;
+		vcpu->rip = vmcb->save.rip;
+		vcpu->rflags = vmcb->save.rflags;
+	}
+	svm->exit_rip = vcpu->rip;
+	/* #VMEXIT leaves DR7 disabled (APM 15.5.1): restore host breakpoints. */
+	if (hw_breakpoint_active())
+		hw_breakpoint_restore();
+}
+
+static int svm_get_cpl(struct hvm_vcpu *vcpu)
+{
+	return to_svm(vcpu)->vmcb->save.cpl;
+}
+
+static u64 svm_get_cr0(struct hvm_vcpu *vcpu)
+{
+	return to_svm(vcpu)->vmcb->save.cr0;
+}
+
+static u64 svm_get_cr4(struct hvm_vcpu *vcpu)
+{
+	return to_svm(vcpu)->vmcb->save.cr4;
+}
+
+static u64 svm_get_efer(struct hvm_vcpu *vcpu)
+{
+	return to_svm(vcpu)->vmcb->save.efer & ~EFER_SVME;
+}
+
+static void svm_flush_tlb(struct hvm_vcpu *vcpu)
+{
+	svm_asid_flush(to_svm(vcpu));
+}
+
+static int svm_tdp_levels(void)
+{
+	return svm_npt_levels();
+}
+
+const struct hvm_backend_ops hvm_svm_ops = {
+	.name = "AMD-V (SVM)",
+	.backend_id = HVM_BACKEND_SVM,
+	.vm_size = sizeof(struct svm_vm),
+	.vcpu_size = sizeof(struct svm_vcpu),
+	.tdp_format = &svm_npt_format,
+	.tdp_levels = svm_tdp_levels,
+	.setup = svm_setup,
+	.unsetup = svm_unsetup,
+	.cpu_enable = svm_cpu_enable,
+	.cpu_disable = svm_cpu_disable,
+	.fill_info = svm_fill_info,
+	.vm_init = svm_vm_init,
+	.vm_destroy = svm_vm_destroy,
+	.vcpu_init = svm_vcpu_init,
+	.vcpu_destroy = svm_vcpu_destroy,
+	.vcpu_reset = svm_vcpu_reset,
+	.vcpu_load = svm_vcpu_load,
+	.vcpu_put = svm_vcpu_put,
+	.vcpu_run = svm_vcpu_run,
+	.handle_exit = svm_handle_exit,
+	.get_sregs = svm_get_sregs,
+	.set_sregs = svm_set_sregs,
+	.get_segment = svm_get_segment,
+	.get_cpl = svm_get_cpl,
+	.get_cr0 = svm_get_cr0,
+	.get_cr4 = svm_get_cr4,
+	.get_efer = svm_get_efer,
+	.get_msr = svm_get_msr,
+	.set_msr = svm_set_msr,
+	.inject_exception = svm_inject_exception,
+	.flush_tlb = svm_flush_tlb,
+};

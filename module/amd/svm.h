@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The SVM backend's own objects, shared by the files in amd/. */
+#ifndef HVM_AMD_SVM_H
+#define HVM_AMD_SVM_H
+
+#include <linux/types.h>
+
+#include "hvm.h"
+#include "backend.h"
+#include "vmcb.h"
+
+struct svm_vcpu {
+	struct hvm_vcpu vcpu;		/* first: the core allocates us */
+	struct vmcb *vmcb;
+	u64 vmcb_pa;
+	/* The guest state user space last set: restored after VMEXIT_INVALID,
+	 * when the save area may hold host values (which must never leak). */
+	struct vmcb_save *good_state;
+	bool state_dirty;
+	u64 exit_rip;			/* RIP at the last exit */
+	/* ASID (svm_asid.c) */
+	u32 asid;
+	int asid_cpu;
+	u64 asid_generation;
+};
+
+struct svm_vm {
+	struct hvm_vm vm;
+};
+
+static inline struct svm_vcpu *to_svm(struct hvm_vcpu *vcpu)
+{
+	return container_of(vcpu, struct svm_vcpu, vcpu);
+}
+
+/* Optional hardware features in use (after module parameters). */
+extern bool svm_use_nrips;
+extern bool svm_use_flush_asid;
+extern u32 svm_nr_asids;
+extern u64 svm_iopm_pa, svm_msrpm_pa;
+
+/* svm_asid.c */
+int svm_asid_setup(void);
+void svm_asid_unsetup(void);
+void svm_asid_cpu_enable(void);
+void svm_asid_pre_run(struct svm_vcpu *svm, int cpu);
+void svm_asid_flush(struct svm_vcpu *svm);
+u64 svm_host_save_pa(int cpu);
+u64 svm_hsave_pa(int cpu);
+
+/* vmcb.c */
+void svm_vmcb_init(struct svm_vcpu *svm);
+void svm_vmcb_reset(struct svm_vcpu *svm);
+void svm_get_sregs(struct hvm_vcpu *vcpu, struct hvm_sregs *sregs);
+int svm_set_sregs(struct hvm_vcpu *vcpu, const struct hvm_sregs *sregs);
+void svm_get_segment(struct hvm_vcpu *vcpu, struct hvm_segment *seg,
+		     enum hvm_seg which);
+int svm_get_msr(struct hvm_vcpu *vcpu, u32 index, u64 *data);
+int svm_set_msr(struct hvm_vcpu *vcpu, u32 index, u64 data);
+
+/* svm_exit.c */
+int svm_handle_exit(struct hvm_vcpu *vcpu);
+void svm_inject_exception(struct hvm_vcpu *vcpu, u8 vector, bool has_error,
+			  u32 error_code);
+
+/* npt.c */
+extern const struct hvm_tdp_format svm_npt_format;
+int svm_npt_levels(void);
+
+/* svm_vmrun.S: guest GPRs in @regs (RAX and RSP are in the VMCB) */
+void hvm_svm_vmrun(u64 *regs, u64 vmcb_pa, u64 host_save_pa);
+
+#endif /* HVM_AMD_SVM_H */

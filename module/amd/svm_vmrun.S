@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The SVM world switch.  VMRUN/#VMEXIT switch only RAX, RSP, RIP, RFLAGS,
+ * CR0/3/4, EFER and ES/CS/SS/DS, GDTR, IDTR (APM 15.5); FS/GS/TR/LDTR,
+ * KernelGSbase and the SYSCALL/SYSENTER MSRs are switched here with
+ * VMSAVE/VMLOAD, before any C code can run with the guest's GS base.
+ * The C caller has interrupts off and GIF clear (CLGI).
+ */
+#include <linux/linkage.h>
+#include <asm/asm.h>
+#include <asm/nospec-branch.h>
+
+#define REG_RCX		(1 * 8)
+#define REG_RDX		(2 * 8)
+#define REG_RBX		(3 * 8)
+#define REG_RBP		(5 * 8)
+#define REG_RSI		(6 * 8)
+#define REG_RDI		(7 * 8)
+#define REG_R8		(8 * 8)
+#define REG_R9		(9 * 8)
+#define REG_R10		(10 * 8)
+#define REG_R11		(11 * 8)
+#define REG_R12		(12 * 8)
+#define REG_R13		(13 * 8)
+#define REG_R14		(14 * 8)
+#define REG_R15		(15 * 8)
+
+	.section .text, "ax"
+
+/*
+ * void hvm_svm_vmrun(u64 *regs, u64 vmcb_pa, u64 host_save_pa)
+ */
+SYM_FUNC_START(hvm_svm_vmrun)
+	push %rbp
+	mov  %rsp, %rbp
+	push %r15
+	push %r14
+	push %r13
+	push %r12
+	push %rbx
+
+	push %rdi		/* 16(%rsp): regs */
+	push %rsi		/*  8(%rsp): guest VMCB */
+	push %rdx		/*  0(%rsp): host save page */
+
+	/* Host FS/GS/TR/LDTR and syscall MSRs out, the guest's in. */
+	mov %rdx, %rax
+1:	vmsave %rax
+2:	mov %rsi, %rax
+3:	vmload %rax
+4:
+	mov REG_RCX(%rdi), %rcx
+	mov REG_RDX(%rdi), %rdx
+	mov REG_RBX(%rdi), %rbx
+	mov REG_RBP(%rdi), %rbp
+	mov REG_RSI(%rdi), %rsi
+	mov REG_R8(%rdi),  %r8
+	mov REG_R9(%rdi),  %r9
+	mov REG_R10(%rdi), %r10
+	mov REG_R11(%rdi), %r11
+	mov REG_R12(%rdi), %r12
+	mov REG_R13(%rdi), %r13
+	mov REG_R14(%rdi), %r14
+	mov REG_R15(%rdi), %r15
+	mov REG_RDI(%rdi), %rdi
+
+	/* Clear CPU buffers where the host asks for it before VMRUN (TSA). */
+	VM_CLEAR_CPU_BUFFERS
+
+	/* With GIF clear, IF=1 only lets interrupts cause #VMEXIT(INTR). */
+	sti
+5:	vmrun %rax
+6:	cli
+
+	/* RAX holds the VMCB address again; guest GPRs go to @regs. */
+	mov 16(%rsp), %rax
+	mov %rcx, REG_RCX(%rax)
+	mov %rdx, REG_RDX(%rax)
+	mov %rbx, REG_RBX(%rax)
+	mov %rbp, REG_RBP(%rax)
+	mov %rsi, REG_RSI(%rax)
+	mov %rdi, REG_RDI(%rax)
+	mov %r8,  REG_R8(%rax)
+	mov %r9,  REG_R9(%rax)
+	mov %r10, REG_R10(%rax)
+	mov %r11, REG_R11(%rax)
+	mov %r12, REG_R12(%rax)
+	mov %r13, REG_R13(%rax)
+	mov %r14, REG_R14(%rax)
+	mov %r15, REG_R15(%rax)
+
+	mov 8(%rsp), %rax
+7:	vmsave %rax
+8:	pop %rax
+9:	vmload %rax
+10:
+	/* Before the first RET: stuff the RSB, untrain returns (retbleed,
+	 * SRSO), as the host's mitigation settings ask. */
+	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RETPOLINE
+	UNTRAIN_RET
+	ALTERNATIVE "", "call entry_ibpb", X86_FEATURE_IBPB_ON_VMEXIT
+
+	/* No guest values stay in registers. */
+	xor %ecx, %ecx
+	xor %edx, %edx
+	xor %esi, %esi
+	xor %edi, %edi
+	xor %r8d, %r8d
+	xor %r9d, %r9d
+	xor %r10d, %r10d
+	xor %r11d, %r11d
+
+	add $16, %rsp
+	pop %rbx
+	pop %r12
+	pop %r13
+	pop %r14
+	pop %r15
+	pop %rbp
+	RET
+
+	/*
+	 * SVM instructions fault only if virtualization was turned off under
+	 * us, which happens only on the way to a reboot: carry on then.
+	 */
+20:	cmpb $0, hvm_rebooting(%rip)
+	jne 2b
+	ud2
+21:	cmpb $0, hvm_rebooting(%rip)
+	jne 4b
+	ud2
+22:	cmpb $0, hvm_rebooting(%rip)
+	jne 6b
+	ud2
+23:	cmpb $0, hvm_rebooting(%rip)
+	jne 8b
+	ud2
+24:	cmpb $0, hvm_rebooting(%rip)
+	jne 10b
+	ud2
+
+	_ASM_EXTABLE(1b, 20b)
+	_ASM_EXTABLE(3b, 21b)
+	_ASM_EXTABLE(5b, 22b)
+	_ASM_EXTABLE(7b, 23b)
+	_ASM_EXTABLE(9b, 24b)
+SYM_FUNC_END(hvm_svm_vmrun)

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Generic exit handlers that backends call, and the helpers they share.
+ * Handlers return > 0 to re-enter the guest, 0 to return to user space
+ * (vcpu->run filled in), < 0 for an errno.
+ */
+#ifndef HVM_EMULATE_H
+#define HVM_EMULATE_H
+
+#include <linux/types.h>
+
+struct hvm_vcpu;
+
+/* What a backend knows about an I/O instruction exit. */
+struct hvm_io_exit {
+	u16 port;
+	u8 size;		/* 1, 2, 4 */
+	bool in;
+	bool string;
+	bool rep;
+	u64 next_rip;
+};
+
+int hvm_exit_io(struct hvm_vcpu *vcpu, const struct hvm_io_exit *io);
+int hvm_exit_mmio(struct hvm_vcpu *vcpu, u64 gpa);
+/* Finish an exit user space has serviced; called at the start of RUN. */
+int hvm_complete_user_exit(struct hvm_vcpu *vcpu);
+void hvm_complete_mmio_read(struct hvm_vcpu *vcpu);
+void hvm_complete_io(struct hvm_vcpu *vcpu);
+
+/* Instruction emulation: 1 when done (caller skips it), 0 when a fault was
+ * queued instead (the instruction does not complete). */
+int hvm_emulate_cpuid(struct hvm_vcpu *vcpu);
+int hvm_emulate_rdmsr(struct hvm_vcpu *vcpu);
+int hvm_emulate_wrmsr(struct hvm_vcpu *vcpu);
+int hvm_emulate_xsetbv(struct hvm_vcpu *vcpu);
+/* MOV to/from DRn: @insn_len bytes at RIP were already fetched by caller. */
+int hvm_emulate_mov_dr(struct hvm_vcpu *vcpu, int dr, int gpr, bool write);
+
+/* Exits that user space sees as errors. */
+int hvm_exit_internal_error(struct hvm_vcpu *vcpu, u32 suberror, int ndata,
+			    const u64 *data);
+
+/* Helpers. */
+int hvm_code_bits(struct hvm_vcpu *vcpu);
+int hvm_fetch_insn(struct hvm_vcpu *vcpu, u8 *buf);
+void hvm_write_reg(struct hvm_vcpu *vcpu, int reg, int size, bool high_byte,
+		   u64 val);
+u64 hvm_read_reg(struct hvm_vcpu *vcpu, int reg, int size, bool high_byte);
+
+/* Guest XCR0/PKRU around guest entry, interrupts off. */
+void hvm_xstate_init(void);
+void hvm_xstate_load_guest(struct hvm_vcpu *vcpu);
+void hvm_xstate_load_host(struct hvm_vcpu *vcpu);
+
+#endif /* HVM_EMULATE_H */

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The generic core's objects: VM, vCPU, memory slots.  No vendor code here;
+ * backends embed struct hvm_vm / struct hvm_vcpu in their own structures.
+ * Documentation/design.rst has the lock model.
+ */
+#ifndef HVM_HVM_H
+#define HVM_HVM_H
+
+#include <linux/types.h>
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/preempt.h>
+#include <linux/srcu.h>
+#include <linux/mm_types.h>
+#include <asm/fpu/api.h>
+#include <asm/fpu/types.h>
+#include <linux/hvm.h>
+
+#include "tdp.h"
+
+#define HVM_MAX_VCPUS		16
+#define HVM_MAX_SLOTS		32
+#define HVM_MAX_SLOT_SIZE	(64ULL << 30)
+#define HVM_GPA_LIMIT		(1ULL << 48)
+
+/* x86 general-purpose register numbers, as instructions encode them. */
+enum hvm_reg {
+	HVM_RAX, HVM_RCX, HVM_RDX, HVM_RBX, HVM_RSP, HVM_RBP, HVM_RSI, HVM_RDI,
+	HVM_R8, HVM_R9, HVM_R10, HVM_R11, HVM_R12, HVM_R13, HVM_R14, HVM_R15,
+	HVM_NR_REGS
+};
+
+struct hvm_memslot {
+	u32 id;
+	u32 flags;			/* HVM_MEM_* */
+	u64 base_gfn;
+	u64 npages;
+	unsigned long uaddr;
+	struct page **pages;		/* pinned for the slot's lifetime */
+};
+
+/* Published under SRCU: readers see a whole array or the previous one. */
+struct hvm_memslots {
+	struct hvm_memslot *slot[HVM_MAX_SLOTS];
+};
+
+struct hvm_vm {
+	struct kref kref;
+	struct mm_struct *mm;		/* the creator's; others get -EIO */
+	struct mutex lock;		/* vCPU creation, slot updates */
+	struct hvm_memslots __rcu *memslots;
+	struct srcu_struct srcu;	/* protects memslots */
+	struct hvm_tdp tdp;		/* NPT/EPT tables */
+	struct hvm_vcpu *vcpus[HVM_MAX_VCPUS];	/* set once complete */
+	u64 tsc_offset;
+};
+
+/* vcpu->mode, as KVM's: lets a requester know whether to send an IPI. */
+enum hvm_vcpu_mode {
+	HVM_OUTSIDE_GUEST_MODE,
+	HVM_IN_GUEST_MODE,
+	HVM_EXITING_GUEST_MODE,
+};
+
+/* vcpu->requests bits */
+#define HVM_REQ_TLB_FLUSH	0
+
+/* An exit to user space that the next RUN must complete. */
+enum hvm_pending_kind {
+	HVM_PENDING_NONE,
+	HVM_PENDING_IO_IN,		/* IN: write AL/AX/EAX */
+	HVM_PENDING_IO_STRING,		/* INS/OUTS chunk: move data, update regs */
+	HVM_PENDING_MMIO_READ,		/* MOV from MMIO: write a register */
+};
+
+struct hvm_pending_exit {
+	enum hvm_pending_kind kind;
+	u16 port;
+	u8 size;			/* I/O size, or MMIO length */
+	u8 reg;				/* destination register */
+	u8 reg_size;			/* bytes written to it */
+	bool high_byte;			/* AH/CH/DH/BH */
+	bool sign_extend;
+	bool in;			/* string I/O direction */
+	bool rep;
+	u32 count;			/* string I/O elements in this chunk */
+	u64 next_rip;			/* RIP after the instruction */
+	u64 gpa;			/* string I/O: guest-physical buffer */
+	u64 addr_mask;			/* string I/O: address-size mask */
+};
+
+struct hvm_vcpu {
+	struct hvm_vm *vm;
+	u32 id;
+	struct mutex mutex;		/* held by every vCPU ioctl */
+	struct hvm_run *run;		/* shared with user space */
+	struct page *run_page;
+
+	int cpu;			/* where it is loaded, or -1 */
+	struct preempt_notifier preempt_notifier;
+	int mode;			/* enum hvm_vcpu_mode */
+	unsigned long requests;
+
+	u64 regs[HVM_NR_REGS];
+	u64 rip;
+	u64 rflags;
+	u64 dr[4], dr6, dr7;		/* guest view; never loaded in hardware */
+	u64 cr2;			/* CR2 for the next injected #PF */
+
+	struct fpu_guest guest_fpu;
+	u64 xcr0;
+	u32 pkru, host_pkru;
+
+	struct hvm_pending_exit pending;
+	u64 exits;
+};
+
+/* Core entry points used across files. */
+extern bool hvm_rebooting;
+
+int hvm_hw_get(void);
+void hvm_hw_put(void);
+int hvm_hw_init(void);
+void hvm_hw_exit(void);
+
+int hvm_vm_create(void);
+void hvm_vm_put(struct hvm_vm *vm);
+void hvm_vm_flush_remote_tlbs(struct hvm_vm *vm);
+
+int hvm_vcpu_create(struct hvm_vm *vm, unsigned long id);
+void hvm_vcpu_destroy(struct hvm_vcpu *vcpu);
+void hvm_vcpu_kick(struct hvm_vcpu *vcpu);
+int hvm_vcpu_run(struct hvm_vcpu *vcpu);
+void hvm_vcpu_preempt_init(void);
+
+int hvm_memslot_set(struct hvm_vm *vm, const struct hvm_memory_region *r);
+void hvm_memslots_free(struct hvm_vm *vm);
+struct hvm_memslot *hvm_memslot_find(struct hvm_vm *vm, u64 gfn);
+
+#endif /* HVM_HVM_H */

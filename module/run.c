@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The run loop: complete what user space serviced, then enter the guest and
+ * handle exits in the kernel until one needs user space, a signal arrives,
+ * or an error occurs.  The exit path in one place:
+ *
+ *   hvm_vcpu_run -> hvm_enter_guest -> hvm_ops->vcpu_run (backend asm)
+ *                -> hvm_ops->handle_exit -> generic handlers (emulate.h)
+ */
+#include <linux/context_tracking.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/vtime.h>
+#include <asm/fpu/api.h>
+
+#include "hvm.h"
+#include "backend.h"
+#include "emulate.h"
+
+int hvm_complete_user_exit(struct hvm_vcpu *vcpu)
+{
+	switch (vcpu->pending.kind) {
+	case HVM_PENDING_IO_IN:
+	case HVM_PENDING_IO_STRING:
+		hvm_complete_io(vcpu);
+		break;
+	case HVM_PENDING_MMIO_READ:
+		hvm_complete_mmio_read(vcpu);
+		break;
+	case HVM_PENDING_NONE:
+		break;
+	}
+	vcpu->pending.kind = HVM_PENDING_NONE;
+	return 0;
+}
+
+static void hvm_process_requests(struct hvm_vcpu *vcpu)
+{
+	if (test_and_clear_bit(HVM_REQ_TLB_FLUSH, &vcpu->requests))
+		hvm_ops->flush_tlb(vcpu);
+}
+
+/* Guest-mode bookkeeping as Linux 6.1 expects of a hypervisor: guest time
+ * accounting, and an RCU quiescent state for every entry. */
+static __always_inline void hvm_guest_enter_irqoff(void)
+{
+	vtime_account_guest_enter();
+	if (!context_tracking_guest_enter())
+		rcu_virt_note_context_switch(smp_processor_id());
+}
+
+static __always_inline void hvm_guest_exit_irqoff(void)
+{
+	context_tracking_guest_exit();
+	vtime_account_guest_exit();
+}
+
+/* Returns 0 after a guest exit, 1 when entry was abandoned (check why). */
+static int hvm_enter_guest(struct hvm_vcpu *vcpu)
+{
+	hvm_process_requests(vcpu);
+
+	local_irq_disable();
+	/* Pairs with the requester's barrier in hvm_vcpu_kick(). */
+	smp_store_mb(vcpu->mode, HVM_IN_GUEST_MODE);
+	if (READ_ONCE(vcpu->requests) || need_resched() ||
+	    signal_pending(current)) {
+		WRITE_ONCE(vcpu->mode, HVM_OUTSIDE_GUEST_MODE);
+		local_irq_enable();
+		return 1;
+	}
+	if (test_thread_flag(TIF_NEED_FPU_LOAD))
+		switch_fpu_return();
+
+	hvm_xstate_load_guest(vcpu);
+	hvm_guest_enter_irqoff();
+	hvm_ops->vcpu_run(vcpu);
+	hvm_guest_exit_irqoff();
+	hvm_xstate_load_host(vcpu);
+
+	WRITE_ONCE(vcpu->mode, HVM_OUTSIDE_GUEST_MODE);
+	local_irq_enable();	/* host interrupts that made us exit run here */
+	return 0;
+}
+
+/* HVM_RUN, with vcpu->mutex held and the vCPU loaded. */
+int hvm_vcpu_run(struct hvm_vcpu *vcpu)
+{
+	struct hvm_run *run = vcpu->run;
+	int r;
+
+	r = hvm_complete_user_exit(vcpu);
+	if (r)
+		return r;
+	run->exit_reason = HVM_EXIT_UNKNOWN;
+	if (READ_ONCE(run->immediate_exit)) {
+		run->exit_reason = HVM_EXIT_INTR;
+		return -EINTR;
+	}
+
+	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, true);
+	for (;;) {
+		if (signal_pending(current)) {
+			run->exit_reason = HVM_EXIT_INTR;
+			r = -EINTR;
+			break;
+		}
+		cond_resched();
+		if (hvm_enter_guest(vcpu))
+			continue;
+		vcpu->exits++;
+		r = hvm_ops->handle_exit(vcpu);
+		if (r <= 0)
+			break;
+	}
+	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, false);
+	return r;
+}

@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The vCPU object and its fd: creation, the ioctl table, the run page,
+ * preempt notifiers and kicks.  The run loop itself is in run.c.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/mm.h>
+#include <linux/io.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/uaccess.h>
+
+#include "hvm.h"
+#include "backend.h"
+
+static struct preempt_ops hvm_preempt_ops;
+
+static struct hvm_vcpu *preempt_notifier_to_vcpu(struct preempt_notifier *pn)
+{
+	return container_of(pn, struct hvm_vcpu, preempt_notifier);
+}
+
+static void hvm_sched_in(struct preempt_notifier *pn, int cpu)
+{
+	struct hvm_vcpu *vcpu = preempt_notifier_to_vcpu(pn);
+
+	WRITE_ONCE(vcpu->cpu, cpu);
+	hvm_ops->vcpu_load(vcpu, cpu);
+}
+
+static void hvm_sched_out(struct preempt_notifier *pn, struct task_struct *next)
+{
+	struct hvm_vcpu *vcpu = preempt_notifier_to_vcpu(pn);
+
+	hvm_ops->vcpu_put(vcpu);
+	WRITE_ONCE(vcpu->cpu, -1);
+}
+
+void hvm_vcpu_preempt_init(void)
+{
+	hvm_preempt_ops.sched_in = hvm_sched_in;
+	hvm_preempt_ops.sched_out = hvm_sched_out;
+	preempt_notifier_inc();
+}
+
+/* Around every vCPU ioctl: the vCPU is "loaded" on the caller's CPU. */
+static void hvm_vcpu_load(struct hvm_vcpu *vcpu)
+{
+	int cpu = get_cpu();
+
+	preempt_notifier_register(&vcpu->preempt_notifier);
+	WRITE_ONCE(vcpu->cpu, cpu);
+	hvm_ops->vcpu_load(vcpu, cpu);
+	put_cpu();
+}
+
+static void hvm_vcpu_put(struct hvm_vcpu *vcpu)
+{
+	preempt_disable();
+	hvm_ops->vcpu_put(vcpu);
+	WRITE_ONCE(vcpu->cpu, -1);
+	preempt_notifier_unregister(&vcpu->preempt_notifier);
+	preempt_enable();
+}
+
+static void hvm_kick_ipi(void *unused)
+{
+	/* The IPI itself made the guest exit; nothing else to do. */
+}
+
+/*
+ * Force @vcpu out of guest mode: a requester sets its request bit first, and
+ * the vCPU checks requests with interrupts off after entering IN_GUEST_MODE,
+ * so either the vCPU sees the bit or we see IN_GUEST_MODE and interrupt it.
+ * Waits until the target CPU has left the guest.
+ */
+void hvm_vcpu_kick(struct hvm_vcpu *vcpu)
+{
+	int cpu, me;
+
+	smp_mb__after_atomic();
+	if (cmpxchg(&vcpu->mode, HVM_IN_GUEST_MODE, HVM_EXITING_GUEST_MODE) !=
+	    HVM_IN_GUEST_MODE)
+		return;
+	me = get_cpu();
+	cpu = READ_ONCE(vcpu->cpu);
+	if (cpu >= 0 && cpu != me && cpu_online(cpu))
+		smp_call_function_single(cpu, hvm_kick_ipi, NULL, 1);
+	put_cpu();
+}
+
+static long hvm_vcpu_ioctl_run(struct hvm_vcpu *vcpu, void __user *argp)
+{
+	if (argp)
+		return -EINVAL;
+	return hvm_vcpu_run(vcpu);
+}
+
+static long hvm_vcpu_get_regs(struct hvm_vcpu *vcpu, void __user *argp)
+{
+	struct hvm_regs r;
+
+	memset(&r, 0, sizeof(r));
+	r.rax = vcpu->regs[HVM_RAX];
+	r.rbx = vcpu->regs[HVM_RBX];
+	r.rcx = vcpu->regs[HVM_RCX];
+	r.rdx = vcpu->regs[HVM_RDX];
+	r.rsi = vcpu->regs[HVM_RSI];
+	r.rdi = vcpu->regs[HVM_RDI];
+	r.rsp = vcpu->regs[HVM_RSP];
+	r.rbp = vcpu->regs[HVM_RBP];
+	r.r8 = vcpu->regs[HVM_R8];
+	r.r9 = vcpu->regs[HVM_R9];
+	r.r10 = vcpu->regs[HVM_R10];
+	r.r11 = vcpu->regs[HVM_R11];
+	r.r12 = vcpu->regs[HVM_R12];
+	r.r13 = vcpu->regs[HVM_R13];
+	r.r14 = vcpu->regs[HVM_R14];
+	r.r15 = vcpu->regs[HVM_R15];
+	r.rip = vcpu->rip;
+	r.rflags = vcpu->rflags;
+	return copy_to_user(argp, &r, sizeof(r)) ? -EFAULT : 0;
+}
+
+static long hvm_vcpu_set_regs(struct hvm_vcpu *vcpu, void __user *argp)
+{
+	struct hvm_regs r;
+
+	if (copy_from_user(&r, argp, sizeof(r)))
+		return -EFAULT;
+	vcpu->regs[HVM_RAX] = r.rax;
+	vcpu->regs[HVM_RBX] = r.rbx;
+	vcpu->regs[HVM_RCX] = r.rcx;
+	vcpu->regs[HVM_RDX] = r.rdx;
+	vcpu->regs[HVM_RSI] = r.rsi;
+	vcpu->regs[HVM_RDI] = r.rdi;
+	vcpu->regs[HVM_RSP] = r.rsp;
+	vcpu->regs[HVM_RBP] = r.rbp;
+	vcpu->regs[HVM_R8] = r.r8;
+	vcpu->regs[HVM_R9] = r.r9;
+	vcpu->regs[HVM_R10] = r.r10;
+	vcpu->regs[HVM_R11] = r.r11;
+	vcpu->regs[HVM_R12] = r.r12;
+	vcpu->regs[HVM_R13] = r.r13;
+	vcpu->regs[HVM_R14] = r.r14;
+	vcpu->regs[HVM_R15] = r.r15;
+	vcpu->rip = r.rip;
+	/* Bit 1 is always one; reserved bits are kept clear (SDM 3.4.3). */
+	vcpu->rflags = (r.rflags & 0x3f7fd7) | 2;
+	/* New registers cancel a half-done exit. */
+	vcpu->pending.kind = HVM_PENDING_NONE;
+	return 0;
+}
+
+static long hvm_vcpu_get_sregs(struct hvm_vcpu *vcpu, void __user *argp)
+{
+	struct hvm_sregs s;
+
+	memset(&s, 0, sizeof(s));
+	hvm_ops->get_sregs(vcpu, &s);
+	return copy_to_user(argp, &s, sizeof(s)) ? -EFAULT : 0;
+}
+
+static long hvm_vcpu_set_sregs(struct hvm_vcpu *vcpu, void __user *argp)
+{
+	struct hvm_sregs s;
+	int r;
+
+	if (copy_from_user(&s, argp, sizeof(s)))
+		return -EFAULT;
+	r = hvm_ops->set_sregs(vcpu, &s);
+	if (!r)
+		set_bit(HVM_REQ_TLB_FLUSH, &vcpu->requests);
+	return r;
+}
+
+/* The ioctl table: every entry runs under vcpu->mutex; "load" entries also
+ * have the vCPU loaded on the calling CPU (preempt notifiers armed). */
+static const struct hvm_vcpu_ioctl {
+	unsigned int cmd;
+	long (*fn)(struct hvm_vcpu *vcpu, void __user *argp);
+	bool load;
+} hvm_vcpu_ioctls[] = {
+	{ HVM_RUN, hvm_vcpu_ioctl_run, true },
+	{ HVM_GET_REGS, hvm_vcpu_get_regs, false },
+	{ HVM_SET_REGS, hvm_vcpu_set_regs, false },
+	{ HVM_GET_SREGS, hvm_vcpu_get_sregs, true },
+	{ HVM_SET_SREGS, hvm_vcpu_set_sregs, true },
+};
+
+static long hvm_vcpu_ioctl(struct file *filp, unsigned int cmd,
+			   unsigned long arg)
+{
+	struct hvm_vcpu *vcpu = filp->private_data;
+	long r;
+	int i;
+
+	if (current->mm != vcpu->vm->mm)
+		return -EIO;
+	for (i = 0; i < ARRAY_SIZE(hvm_vcpu_ioctls); i++) {
+		const struct hvm_vcpu_ioctl *e = &hvm_vcpu_ioctls[i];
+
+		if (e->cmd != cmd)
+			continue;
+		if (mutex_lock_killable(&vcpu->mutex))
+			return -EINTR;
+		if (e->load)
+			hvm_vcpu_load(vcpu);
+		r = e->fn(vcpu, (void __user *)arg);
+		if (e->load)
+			hvm_vcpu_put(vcpu);
+		mutex_unlock(&vcpu->mutex);
+		return r;
+	}
+	return -ENOTTY;
+}
+
+static int hvm_vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	struct hvm_vcpu *vcpu = filp->private_data;
+
+	if (current->mm != vcpu->vm->mm)
+		return -EIO;
+	if (vma->vm_pgoff || vma->vm_end - vma->vm_start != PAGE_SIZE)
+		return -EINVAL;
+	vma->vm_flags |= VM_DONTEXPAND | VM_DONTCOPY;
+	/* The mapping holds its own page reference. */
+	return vm_insert_page(vma, vma->vm_start, vcpu->run_page);
+}
+
+static int hvm_vcpu_release(struct inode *inode, struct file *filp)
+{
+	struct hvm_vcpu *vcpu = filp->private_data;
+
+	hvm_vm_put(vcpu->vm);
+	return 0;
+}
+
+static const struct file_operations hvm_vcpu_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = hvm_vcpu_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = hvm_vcpu_mmap,
+	.release = hvm_vcpu_release,
+	.llseek = noop_llseek,
+};
+
+/* Called with vm->lock held. */
+int hvm_vcpu_create(struct hvm_vm *vm, unsigned long id)
+{
+	struct hvm_vcpu *vcpu;
+	int r, fd;
+
+	if (id >= HVM_MAX_VCPUS)
+		return -EINVAL;
+	if (vm->vcpus[id])
+		return -EEXIST;
+
+	vcpu = kzalloc(hvm_ops->vcpu_size, GFP_KERNEL_ACCOUNT);
+	if (!vcpu)
+		return -ENOMEM;
+	vcpu->vm = vm;
+	vcpu->id = id;
+	vcpu->cpu = -1;
+	mutex_init(&vcpu->mutex);
+	preempt_notifier_init(&vcpu->preempt_notifier, &hvm_preempt_ops);
+	vcpu->xcr0 = XFEATURE_MASK_FP;
+
+	r = -ENOMEM;
+	vcpu->run_page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!vcpu->run_page)
+		goto err_free;
+	vcpu->run = page_address(vcpu->run_page);
+	if (!fpu_alloc_guest_fpstate(&vcpu->guest_fpu))
+		goto err_page;
+	r = hvm_ops->vcpu_init(vcpu);
+	if (r)
+		goto err_fpu;
+	hvm_ops->vcpu_reset(vcpu);
+
+	/* The fd holds a VM reference; the vCPU lives as long as the VM. */
+	kref_get(&vm->kref);
+	fd = anon_inode_getfd("hvm-vcpu", &hvm_vcpu_fops, vcpu,
+			      O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		refcount_dec(&vm->kref.refcount);	/* the VM fd is still open */
+		r = fd;
+		goto err_backend;
+	}
+	/* Complete before other threads (kicks, flushes) can see it. */
+	smp_store_release(&vm->vcpus[id], vcpu);
+	return fd;
+
+err_backend:
+	hvm_ops->vcpu_destroy(vcpu);
+err_fpu:
+	fpu_free_guest_fpstate(&vcpu->guest_fpu);
+err_page:
+	__free_page(vcpu->run_page);
+err_free:
+	kfree(vcpu);
+	return r;
+}
+
+void hvm_vcpu_destroy(struct hvm_vcpu *vcpu)
+{
+	hvm_ops->vcpu_destroy(vcpu);
+	fpu_free_guest_fpstate(&vcpu->guest_fpu);
+	__free_page(vcpu->run_page);	/* a live mapping keeps its own ref */
+	kfree(vcpu);
+}

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VM object and its fd.  A VM lives until its fd and every vCPU fd are
+ * closed: each holds a reference.  VM ioctls are dispatched from a table
+ * whose entries say which lock they need.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/module.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "hvm.h"
+#include "backend.h"
+
+static void hvm_vm_free(struct kref *kref)
+{
+	struct hvm_vm *vm = container_of(kref, struct hvm_vm, kref);
+	int i;
+
+	for (i = 0; i < HVM_MAX_VCPUS; i++)
+		if (vm->vcpus[i])
+			hvm_vcpu_destroy(vm->vcpus[i]);
+	hvm_ops->vm_destroy(vm);
+	hvm_memslots_free(vm);
+	hvm_tdp_destroy(&vm->tdp);
+	cleanup_srcu_struct(&vm->srcu);
+	mmdrop(vm->mm);
+	kfree(vm);
+	hvm_hw_put();
+}
+
+void hvm_vm_put(struct hvm_vm *vm)
+{
+	kref_put(&vm->kref, hvm_vm_free);
+}
+
+/* Kick every vCPU out of guest mode and have it flush before re-entry. */
+void hvm_vm_flush_remote_tlbs(struct hvm_vm *vm)
+{
+	int i;
+
+	for (i = 0; i < HVM_MAX_VCPUS; i++) {
+		struct hvm_vcpu *vcpu = READ_ONCE(vm->vcpus[i]);
+
+		if (!vcpu)
+			continue;
+		set_bit(HVM_REQ_TLB_FLUSH, &vcpu->requests);
+		hvm_vcpu_kick(vcpu);
+	}
+}
+
+static long hvm_vm_set_memory_region(struct hvm_vm *vm, unsigned long arg)
+{
+	struct hvm_memory_region r;
+
+	if (copy_from_user(&r, (void __user *)arg, sizeof(r)))
+		return -EFAULT;
+	return hvm_memslot_set(vm, &r);
+}
+
+static long hvm_vm_create_vcpu(struct hvm_vm *vm, unsigned long arg)
+{
+	return hvm_vcpu_create(vm, arg);
+}
+
+/* The ioctl table: each entry names the lock it runs under. */
+enum hvm_vm_lock { HVM_VM_LOCK_NONE, HVM_VM_LOCK_VM };
+
+static const struct hvm_vm_ioctl {
+	unsigned int cmd;
+	long (*fn)(struct hvm_vm *vm, unsigned long arg);
+	enum hvm_vm_lock lock;
+} hvm_vm_ioctls[] = {
+	/* hvm_memslot_set takes vm->lock itself, after its allocations. */
+	{ HVM_SET_MEMORY_REGION, hvm_vm_set_memory_region, HVM_VM_LOCK_NONE },
+	{ HVM_CREATE_VCPU, hvm_vm_create_vcpu, HVM_VM_LOCK_VM },
+};
+
+static long hvm_vm_ioctl(struct file *filp, unsigned int cmd,
+			 unsigned long arg)
+{
+	struct hvm_vm *vm = filp->private_data;
+	long r;
+	int i;
+
+	if (current->mm != vm->mm)
+		return -EIO;
+	for (i = 0; i < ARRAY_SIZE(hvm_vm_ioctls); i++) {
+		const struct hvm_vm_ioctl *e = &hvm_vm_ioctls[i];
+
+		if (e->cmd != cmd)
+			continue;
+		if (e->lock == HVM_VM_LOCK_VM)
+			mutex_lock(&vm->lock);
+		r = e->fn(vm, arg);
+		if (e->lock == HVM_VM_LOCK_VM)
+			mutex_unlock(&vm->lock);
+		return r;
+	}
+	return -ENOTTY;
+}
+
+static int hvm_vm_release(struct inode *inode, struct file *filp)
+{
+	hvm_vm_put(filp->private_data);
+	return 0;
+}
+
+static const struct file_operations hvm_vm_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = hvm_vm_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.release = hvm_vm_release,
+	.llseek = noop_llseek,
+};
+
+int hvm_vm_create(void)
+{
+	struct hvm_memslots *slots;
+	struct hvm_vm *vm;
+	int r, fd;
+
+	r = hvm_hw_get();
+	if (r)
+		return r;
+
+	r = -ENOMEM;
+	vm = kzalloc(hvm_ops->vm_size, GFP_KERNEL_ACCOUNT);
+	if (!vm)
+		goto err_hw;
+	kref_init(&vm->kref);
+	mutex_init(&vm->lock);
+	vm->mm = current->mm;
+	mmgrab(vm->mm);
+	r = init_srcu_struct(&vm->srcu);
+	if (r)
+		goto err_free;
+	r = -ENOMEM;
+	slots = kzalloc(sizeof(*slots), GFP_KERNEL_ACCOUNT);
+	if (!slots)
+		goto err_srcu;
+	RCU_INIT_POINTER(vm->memslots, slots);
+	r = hvm_tdp_init(&vm->tdp, hvm_ops->tdp_format, hvm_ops->tdp_levels());
+	if (r)
+		goto err_slots;
+	r = hvm_ops->vm_init(vm);
+	if (r)
+		goto err_tdp;
+
+	fd = anon_inode_getfd("hvm-vm", &hvm_vm_fops, vm, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		r = fd;
+		goto err_backend;
+	}
+	return fd;
+
+err_backend:
+	hvm_ops->vm_destroy(vm);
+err_tdp:
+	hvm_tdp_destroy(&vm->tdp);
+err_slots:
+	kfree(slots);
+err_srcu:
+	cleanup_srcu_struct(&vm->srcu);
+err_free:
+	mmdrop(vm->mm);
+	kfree(vm);
+err_hw:
+	hvm_hw_put();
+	return r;
+}

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Extended state the FPU code does not switch for us: XCR0 and PKRU.
+ * The guest's FPU registers themselves live in vcpu->guest_fpu, swapped in
+ * by fpu_swap_kvm_fpstate() for the duration of RUN.
+ */
+#include <linux/types.h>
+#include <asm/fpu/xcr.h>
+#include <asm/fpu/xstate.h>
+#include <asm/pkru.h>
+#include <asm/processor-flags.h>
+#include <asm/traps.h>
+
+#include "hvm.h"
+#include "backend.h"
+#include "emulate.h"
+
+static u64 hvm_host_xcr0;
+
+void hvm_xstate_init(void)
+{
+	if (boot_cpu_has(X86_FEATURE_OSXSAVE))
+		hvm_host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+}
+
+static bool guest_osxsave(struct hvm_vcpu *vcpu)
+{
+	return hvm_ops->get_cr4(vcpu) & X86_CR4_OSXSAVE;
+}
+
+static bool guest_pke(struct hvm_vcpu *vcpu)
+{
+	return cpu_feature_enabled(X86_FEATURE_PKU) &&
+	       (hvm_ops->get_cr4(vcpu) & X86_CR4_PKE);
+}
+
+void hvm_xstate_load_guest(struct hvm_vcpu *vcpu)
+{
+	/* XCR0 matters to the guest only with its CR4.OSXSAVE, which it may
+	 * set without an exit: load it either way. */
+	if (hvm_host_xcr0 && vcpu->xcr0 != hvm_host_xcr0)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
+	vcpu->host_pkru = cpu_feature_enabled(X86_FEATURE_OSPKE) ? rdpkru() : 0;
+	if (guest_pke(vcpu) && vcpu->pkru != vcpu->host_pkru)
+		wrpkru(vcpu->pkru);
+}
+
+void hvm_xstate_load_host(struct hvm_vcpu *vcpu)
+{
+	if (guest_pke(vcpu)) {
+		vcpu->pkru = rdpkru();
+		if (vcpu->pkru != vcpu->host_pkru)
+			wrpkru(vcpu->host_pkru);
+	}
+	if (hvm_host_xcr0) {
+		/*
+		 * Read XCR0 back rather than trust the XSETBV intercept: QEMU's
+		 * TCG does not implement it, so there the guest writes XCR0
+		 * itself.  The host's value is restored in every case.
+		 */
+		u64 cur = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+
+		if (guest_osxsave(vcpu))
+			vcpu->xcr0 = cur;
+		if (cur != hvm_host_xcr0)
+			xsetbv(XCR_XFEATURE_ENABLED_MASK, hvm_host_xcr0);
+	}
+}
+
+/* XSETBV (SDM vol. 2, XSETBV; vol. 1, 13.3): reject what hardware would. */
+int hvm_emulate_xsetbv(struct hvm_vcpu *vcpu)
+{
+	u32 index = vcpu->regs[HVM_RCX];
+	u64 val = (u32)vcpu->regs[HVM_RAX] | (vcpu->regs[HVM_RDX] << 32);
+	u64 avx512 = XFEATURE_MASK_OPMASK | XFEATURE_MASK_ZMM_Hi256 |
+		     XFEATURE_MASK_Hi16_ZMM;
+	u64 mpx = XFEATURE_MASK_BNDREGS | XFEATURE_MASK_BNDCSR;
+
+	if (index != 0 || hvm_ops->get_cpl(vcpu) != 0 || !(val & XFEATURE_MASK_FP) ||
+	    (val & ~hvm_host_xcr0 & ~0ULL) || (val & ~(u64)XFEATURE_MASK_USER_SUPPORTED) ||
+	    ((val & XFEATURE_MASK_YMM) && !(val & XFEATURE_MASK_SSE)) ||
+	    ((val & avx512) && (val & avx512) != avx512) ||
+	    ((val & avx512) && !(val & XFEATURE_MASK_YMM)) ||
+	    ((val & mpx) && (val & mpx) != mpx)) {
+		hvm_ops->inject_exception(vcpu, X86_TRAP_GP, true, 0);
+		return 0;
+	}
+	vcpu->xcr0 = val;
+	return 1;
+}
