@@ -1,10 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
 # hvm: top-level build.  `make` builds the module, the runner and the selftests.
+#   make check   the whole test: build warning-free, then the selftests in QEMU
+#                test VMs (AMD-V under TCG), ends with "N passed, N failed"
+#   make run     boot a test VM that loads hvm.ko and runs the demo guest
+# See Documentation/testing.rst for the variables (CPUS, KVER, TEST_TIMEOUT...).
 # KDIR: the running kernel's build dir when it exists, else the newest installed one.
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(lastword $(shell ls -d /lib/modules/*/build 2>/dev/null | sort -V)))
 
-.PHONY: all module userspace selftests clean
+.PHONY: all module userspace selftests check run clean
 
 all: module userspace selftests
 
@@ -13,5 +17,26 @@ C ?= 2
 module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/module W=1 C=$(C) modules
 
+# userspace/ (hvm-run, the library, the demo guests) and selftests/ have their
+# own Makefiles; a directory without one yet is skipped.
+selftests: userspace
+userspace selftests:
+	@if [ -f $@/Makefile ]; then $(MAKE) -C $@; \
+	else echo "$@/Makefile: not there yet, skipped"; fi
+
+# The test harness lives in tools/testvm/; variables given to make reach it
+# through the environment, e.g. `make check CPUS=EPYC TEST_TIMEOUT=60`.
+check:
+	@tools/testvm/check.sh
+
+# RUN_ARGS: hvm-run's arguments, paths relative to the top of the tree.
+RUN_ARGS ?= userspace/demo/hello.bin
+export RUN_ARGS
+run:
+	@tools/testvm/run.sh
+
 clean:
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/module clean
+	[ -z "$(KDIR)" ] || $(MAKE) -C $(KDIR) M=$(CURDIR)/module clean
+	@for d in userspace selftests; do \
+		[ ! -f $$d/Makefile ] || $(MAKE) -C $$d clean || exit 1; done
+	rm -rf build

@@ -1,0 +1,24 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# boot.sh CPU INITRD LOG: boot the test kernel under QEMU/TCG with -cpu CPU,
+# serial console into LOG; kill QEMU after VM_TIMEOUT seconds (default 1200).
+# Exit status: QEMU's (0 after the guest's poweroff), 124 on the timeout.
+# Extra QEMU options: QEMU_EXTRA; extra kernel command line: APPEND_EXTRA.
+set -eu
+
+cpu=$1
+initrd=$2
+log=$3
+here=$(cd "$(dirname "$0")" && pwd)
+kver=${KVER:-$("$here/kver.sh")}
+
+# -nographic with the serial port in a file and no monitor: nothing reads
+# stdin, which CI does not have.
+# shellcheck disable=SC2086
+exec timeout -k 10 "${VM_TIMEOUT:-1200}" \
+	qemu-system-x86_64 -accel tcg -cpu "$cpu" -smp "${SMP:-2}" \
+	-m "${MEM:-1G}" -nographic -no-reboot -monitor none -net none \
+	-serial "file:$log" \
+	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
+	-append "console=ttyS0 panic=-1 loglevel=5 printk.time=1 ${APPEND_EXTRA:-}" \
+	${QEMU_EXTRA:-} </dev/null

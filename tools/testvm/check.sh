@@ -1,0 +1,86 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# check.sh: the whole test ("make check").
+#   1. install missing Debian packages (deps.sh)
+#   2. pick the test kernel (kver.sh)
+#   3. clean-build module (W=1 C=2), userspace, selftests; warnings fail (build.sh)
+#   4. build the initramfs (mkinitramfs.sh)
+#   5. boot one VM per CPU model in $CPUS (boot.sh), one after the other
+#   6. judge each serial log (parse.awk), print the results
+#   7. end with the line "N passed, N failed"; exit 1 on any failure.
+# Variables (environment or make): CPUS, KVER, OUT, SKIP_BUILD=1, HVM_KO,
+# TESTS_DIR, HVM_RUN, TEST_TIMEOUT, VM_TIMEOUT, INSMOD_ARGS, QEMU_EXTRA,
+# APPEND_EXTRA.  See Documentation/testing.rst.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+OUT=${OUT:-$root/build/testvm}
+CPUS=${CPUS:-EPYC max}
+export TEST_TIMEOUT="${TEST_TIMEOUT:-180}"
+mkdir -p "$OUT"
+summary=$OUT/summary.tap
+: >"$summary"
+
+say() { echo "$*" | tee -a "$summary"; }
+
+finish() {	# count the summary's result lines, print the closing line
+	pass=$(grep -c '^ok ' "$summary" || true)
+	fail=$(grep -c '^not ok ' "$summary" || true)
+	skip=$(grep -c '^ok .*# SKIP' "$summary" || true)
+	echo
+	if [ "$fail" -ne 0 ]; then
+		echo "# FAILED: logs and summary in $OUT"
+		grep '^not ok ' "$summary" | sed 's/^/#   /'
+	fi
+	echo "# $skip of the passed were skipped"
+	echo "$pass passed, $fail failed"
+	[ "$fail" -eq 0 ] || exit 1
+	exit 0
+}
+
+"$here/deps.sh"
+KVER=$("$here/kver.sh")
+export KVER
+say "# hvm check: test kernel $KVER, CPU models: $CPUS, output in $OUT"
+
+if [ "${SKIP_BUILD:-0}" = 1 ]; then
+	say "ok - build # SKIP SKIP_BUILD=1"
+else
+	echo "# building (log: $OUT/build.log)"
+	bfail=0
+	"$here/build.sh" "$KVER" "$OUT/build.log" >"$OUT/build.tap" || bfail=1
+	tee -a "$summary" <"$OUT/build.tap"
+	[ $bfail -eq 0 ] || finish
+fi
+
+initrd=$OUT/initrd-check.cpio.gz
+if ! "$here/mkinitramfs.sh" check "$initrd" 2>"$OUT/initrd.log"; then
+	cat "$OUT/initrd.log"
+	say "not ok - initramfs: mkinitramfs.sh failed"
+	finish
+fi
+sed 's/^/# /' "$OUT/initrd.log"
+ntests=$(grep -c . "$initrd.tests" || true)
+# The host's wall limit per VM: boot and module time plus every test's own.
+: "${VM_TIMEOUT:=$((120 + (ntests + 1) * (TEST_TIMEOUT + 10)))}"
+export VM_TIMEOUT
+
+expect=$("$here/demo.sh" expect)
+for cpu in $CPUS; do
+	log=$OUT/$cpu.log
+	say ""
+	say "# VM -cpu $cpu -smp ${SMP:-2}: $ntests selftest binaries, log $log"
+	start=$(date +%s)
+	qrc=0
+	"$here/boot.sh" "$cpu" "$initrd" "$log" 2>"$OUT/$cpu.qemu.log" || qrc=$?
+	say "# VM -cpu $cpu: $(($(date +%s) - start)) s, QEMU exit $qrc"
+	[ -f "$log" ] || : >"$log"
+	RUN_EXPECT=$expect awk -v vm="$cpu" -v qrc="$qrc" -v benign="$here/benign.re" \
+		-f "$here/parse.awk" "$log" | tee "$OUT/$cpu.tap" | tee -a "$summary"
+	vp=$(grep -c '^ok ' "$OUT/$cpu.tap" || true)
+	vf=$(grep -c '^not ok ' "$OUT/$cpu.tap" || true)
+	vs=$(grep -c '^ok .*# SKIP' "$OUT/$cpu.tap" || true)
+	say "# $cpu: $vp passed ($vs skipped), $vf failed"
+done
+finish

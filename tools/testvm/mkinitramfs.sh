@@ -1,0 +1,138 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# mkinitramfs.sh MODE OUT: build the test VM's initramfs (gzip'd newc cpio).
+#   MODE check: the demo, then every selftest;  MODE run: the demo only.
+# Contents: static busybox, /init (init.sh), /etc/hvm-test.conf, $HVM_KO as
+# /hvm.ko (+ the modules it depends on), $HVM_RUN as /bin/hvm-run and
+# /demo/hvm-run, $DEMO_DIR/*.bin in /demo, the selftests build dir
+# $TESTS_DIR as /tests.  Dynamic executables get their shared libraries too.
+set -eu
+
+mode=$1
+out=$2
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+kver=${KVER:-$("$here/kver.sh")}
+HVM_KO=${HVM_KO:-$root/module/hvm.ko}
+HVM_RUN=${HVM_RUN:-$root/userspace/build/hvm-run}
+DEMO_DIR=${DEMO_DIR:-$root/userspace/build}
+TESTS_DIR=${TESTS_DIR:-$root/selftests/build}
+BUSYBOX=${BUSYBOX:-/bin/busybox}
+
+mkdir -p "$(dirname "$out")"
+stage=$(mktemp -d "${TMPDIR:-/tmp}/hvm-initramfs.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage/bin" "$stage/sbin" "$stage/usr/bin" "$stage/usr/sbin" \
+	"$stage/etc" "$stage/proc" "$stage/sys" "$stage/dev" "$stage/tmp" \
+	"$stage/modules" "$stage/tests" "$stage/demo"
+
+# add_elf SRC DST: copy an executable; if dynamic, also its libraries/loader.
+add_elf() {
+	mkdir -p "$stage$(dirname "$2")"
+	cp "$1" "$stage$2"
+	chmod 755 "$stage$2"
+	if ldd "$1" >/dev/null 2>&1; then
+		ldd "$1" | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^\//) print $i }' |
+		while read -r lib; do
+			mkdir -p "$stage$(dirname "$lib")"
+			cp -L "$lib" "$stage$lib"
+		done
+	fi
+}
+
+if ! file -L "$BUSYBOX" 2>/dev/null | grep -q 'statically linked'; then
+	# file(1) may be missing on a minimal host: fall back to ldd.
+	if ldd "$BUSYBOX" >/dev/null 2>&1; then
+		echo "mkinitramfs: $BUSYBOX is not static (install busybox-static)" >&2
+		exit 1
+	fi
+fi
+cp "$BUSYBOX" "$stage/bin/busybox"
+ln -s busybox "$stage/bin/sh"
+cp "$here/init.sh" "$stage/init"
+chmod 755 "$stage/init"
+
+# The module and, in load order, what it depends on (from Debian's tree).
+[ -f "$HVM_KO" ] || { echo "mkinitramfs: no module $HVM_KO" >&2; exit 1; }
+cp "$HVM_KO" "$stage/hvm.ko"
+modname=$(basename "$HVM_KO" .ko | tr - _)
+: >"$stage/etc/hvm-modules"
+for dep in $(modinfo -F depends "$HVM_KO" 2>/dev/null | tr , ' '); do
+	modprobe -S "$kver" --show-depends "$dep" |
+	awk '$1 == "insmod" { print $2 }' | while read -r ko; do
+		b=$(basename "$ko")
+		if ! grep -qx "$b" "$stage/etc/hvm-modules"; then
+			cp "$ko" "$stage/modules/$b"
+			echo "$b" >>"$stage/etc/hvm-modules"
+		fi
+	done
+done
+
+# The runner and the demo guest images.
+run_cmd=""
+if [ -f "$HVM_RUN" ]; then
+	add_elf "$HVM_RUN" /bin/hvm-run
+	ln -s ../bin/hvm-run "$stage/demo/hvm-run"
+	for bin in "$DEMO_DIR"/*.bin; do
+		[ ! -f "$bin" ] || cp "$bin" "$stage/demo/"
+	done
+	run_cmd=$("$here/demo.sh" cmd)
+elif [ "$mode" = run ]; then
+	echo "mkinitramfs: no runner $HVM_RUN" >&2
+	exit 1
+fi
+
+# The selftests: the whole build dir (binaries and any data files, not the
+# objects), run in the order of $TESTS_DIR/TESTS (paths relative to it).
+: >"$stage/etc/hvm-tests"
+if [ "$mode" = check ] && [ -d "$TESTS_DIR" ]; then
+	(cd "$TESTS_DIR" && find . -type f ! -name '*.o' ! -name '*.d' \
+		! -name '*.a' ! -name '*.cmd' ! -name '*.c' ! -name '*.h') |
+	while read -r f; do
+		f=${f#./}
+		if [ -x "$TESTS_DIR/$f" ]; then
+			add_elf "$TESTS_DIR/$f" "/tests/$f"
+		else
+			mkdir -p "$stage/tests/$(dirname "$f")"
+			cp "$TESTS_DIR/$f" "$stage/tests/$f"
+		fi
+	done
+	if [ -f "$TESTS_DIR/TESTS" ]; then
+		grep -v -E '^[[:space:]]*(#|$)' "$TESTS_DIR/TESTS" |
+			sed 's/^[[:space:]]*//; s/[[:space:]]*$//; s,^\./,,'
+	else	# no list: every executable in the build dir
+		(cd "$TESTS_DIR" && find . -type f -perm -u+x | sed 's,^\./,,' | sort)
+	fi >"$stage/etc/hvm-tests"
+	while read -r t; do
+		[ -x "$stage/tests/$t" ] ||
+			echo "mkinitramfs: warning: listed test $t not built" >&2
+	done <"$stage/etc/hvm-tests"
+fi
+
+cp "$stage/etc/hvm-tests" "$out.tests"	# for the host: what will run
+
+# Settings for /init.
+{
+	echo "MODE='$mode'"
+	echo "MODNAME='$modname'"
+	echo "INSMOD_ARGS='${INSMOD_ARGS:-}'"
+	echo "TEST_TIMEOUT='${TEST_TIMEOUT:-180}'"
+	echo "RUN_CMD='$run_cmd'"
+} >"$stage/etc/hvm-test.conf"
+
+# /dev/console must exist before /init runs (its stdio).  Written as a tiny
+# cpio of its own so this needs no root for mknod; the kernel unpacks
+# concatenated archives.
+cpio_entry() {	# NAME MODE(octal) RDEVMAJOR RDEVMINOR
+	n=$(( ${#1} + 1 ))
+	printf '070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%s\0' \
+		0 "$((0$2))" 0 0 1 0 0 0 0 "$3" "$4" "$n" 0 "$1"
+	pad=$(( (4 - (110 + n) % 4) % 4 ))
+	[ $pad -eq 0 ] || head -c $pad /dev/zero
+}
+{
+	cpio_entry dev 040755 0 0
+	cpio_entry dev/console 020600 5 1
+	cpio_entry TRAILER!!! 0 0 0
+	(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet)
+} | gzip -1 >"$out"

@@ -1,0 +1,79 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# run.sh ("make run"): build, then run the demo guest with hvm-run on
+# hvm.ko and show its output.  The command comes from demo.sh (by default
+# the userspace Makefile's print-hello-cmd, run where hvm-run and hello.bin
+# are; RUN_ARGS or RUN_CMD override it).
+#   In a test VM (default): QEMU -cpu $RUN_CPU (EPYC) boots the test kernel,
+#     /init loads hvm.ko, runs the command in /demo, unloads hvm.ko.
+#   Directly (RUN_DIRECT=1, or auto on a host with svm/vmx, root and the
+#     running kernel's headers): insmod on this host, run, rmmod.
+# Variables: RUN_ARGS, RUN_CMD, RUN_EXPECT, RUN_DIRECT
+# (auto|0|1), RUN_CPU, KVER, OUT, TEST_TIMEOUT, VM_TIMEOUT; for a prebuilt
+# tree SKIP_BUILD=1 and HVM_KO, HVM_RUN, DEMO_DIR as in mkinitramfs.sh.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+OUT=${OUT:-$root/build/testvm}
+unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL
+mkdir -p "$OUT"
+
+direct=${RUN_DIRECT:-auto}
+if [ "$direct" = auto ]; then
+	direct=0
+	if grep -q -w -E 'svm|vmx' /proc/cpuinfo && [ "$(id -u)" = 0 ] &&
+	   [ -e "/lib/modules/$(uname -r)/build/Makefile" ] &&
+	   [ "$(cat /proc/sys/kernel/modules_disabled 2>/dev/null || echo 1)" = 0 ]; then
+		direct=1
+	fi
+fi
+
+if [ "$direct" = 1 ]; then
+	kdir=/lib/modules/$(uname -r)/build
+	make -C "$root" module KDIR="$kdir"
+	make -C "$root" userspace
+	if lsmod | grep -q -E '^kvm_(amd|intel) '; then
+		echo "run.sh: note: kvm_amd/kvm_intel is loaded; hvm may not get the CPU's virtualization" >&2
+	fi
+	cmd=$("$here/demo.sh" cmd)
+	insmod "$root/module/hvm.ko"
+	cd "${DEMO_DIR:-$root/userspace/build}"
+	rc=0
+	echo "# $cmd"
+	sh -c "$cmd" || rc=$?
+	rmmod hvm
+	echo "hvm-run exited $rc"
+	exit $rc
+fi
+
+"$here/deps.sh"
+KVER=$("$here/kver.sh")
+export KVER
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+	make -C "$root" module KDIR="/lib/modules/$KVER/build"
+	make -C "$root" userspace
+fi
+hvm_run=${HVM_RUN:-$root/userspace/build/hvm-run}
+[ -x "$hvm_run" ] || { echo "run.sh: no $hvm_run (userspace not built?)" >&2; exit 1; }
+
+initrd=$OUT/initrd-run.cpio.gz
+"$here/mkinitramfs.sh" run "$initrd"
+cpu=${RUN_CPU:-EPYC}
+log=$OUT/run-$cpu.log
+echo "# booting $KVER under QEMU -cpu $cpu: $("$here/demo.sh" cmd) (log: $log)"
+qrc=0
+VM_TIMEOUT=${VM_TIMEOUT:-300} "$here/boot.sh" "$cpu" "$initrd" "$log" \
+	2>"$OUT/run-$cpu.qemu.log" || qrc=$?
+
+echo "----- hvm-run output -----"
+tr -d '\r' <"$log" |
+	awk '/### END hvm-run-demo/ { exit } on { print } /### BEGIN hvm-run-demo/ { on = 1 }'
+echo "--------------------------"
+RUN_EXPECT=$("$here/demo.sh" expect) \
+awk -v vm="$cpu" -v qrc="$qrc" -v benign="$here/benign.re" \
+	-f "$here/parse.awk" "$log" | tee "$OUT/run-$cpu.tap"
+if grep -q '^not ok' "$OUT/run-$cpu.tap"; then
+	echo "# FAILED: see $log"
+	exit 1
+fi
