@@ -29,9 +29,8 @@ userspace selftests:
 check:
 	@tools/testvm/check.sh
 
-# RUN_ARGS: hvm-run's arguments, paths relative to the top of the tree.
-RUN_ARGS ?= userspace/demo/hello.bin
-export RUN_ARGS
+# The demo command comes from userspace/Makefile (print-hello-cmd); RUN_CMD
+# or RUN_ARGS override it (see Documentation/testing.rst).
 run:
 	@tools/testvm/run.sh
 

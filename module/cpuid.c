@@ -22,9 +22,9 @@ int hvm_emulate_cpuid(struct hvm_vcpu *vcpu)
 	if (leaf == HVM_CPUID_SIGNATURE) {
 		/* "hvmhvmhvmhvm", as KVM's "KVMKVMKVM" */
 		a = HVM_CPUID_MAX;
-		b = 0x68766d68;
-		c = 0x6d68766d;
-		d = 0x766d6876;
+		b = 0x686d7668;		/* "hvmh" */
+		c = 0x76686d76;		/* "vmhv" */
+		d = 0x6d76686d;		/* "mhvm" */
 	} else {
 		cpuid_count(leaf, sub, &a, &b, &c, &d);
 		switch (leaf) {

@@ -26,39 +26,49 @@ static void memslot_unpin(struct hvm_vm *vm, struct hvm_memslot *slot,
 	kfree(slot);
 }
 
+static long memslot_pin_range(struct hvm_memslot *slot, unsigned int gup,
+			      unsigned long *done)
+{
+	long n;
+
+	while (*done < slot->npages) {
+		n = pin_user_pages(slot->uaddr + *done * PAGE_SIZE,
+				   slot->npages - *done, gup,
+				   slot->pages + *done, NULL);
+		if (n <= 0)
+			return n ? n : -EFAULT;
+		*done += n;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+	}
+	return 0;
+}
+
+/*
+ * Pin for writing even a read-only slot when the memory allows it: a
+ * read-only pin of untouched anonymous memory would pin the shared zero
+ * page, and user space's later writes would go to a copy the guest never
+ * sees.  Read-only memory (PROT_READ, a file opened read-only) is pinned
+ * read-only.
+ */
 static int memslot_pin(struct hvm_vm *vm, struct hvm_memslot *slot)
 {
-	unsigned int gup = FOLL_LONGTERM;
 	unsigned long done = 0;
-	long n;
-	int r;
+	long r;
 
-	if (!(slot->flags & HVM_MEM_READONLY))
-		gup |= FOLL_WRITE;
 	r = account_locked_vm(vm->mm, slot->npages, true);
 	if (r)
 		return r;
 
 	mmap_read_lock(vm->mm);
-	while (done < slot->npages) {
-		n = pin_user_pages(slot->uaddr + done * PAGE_SIZE,
-				   slot->npages - done, gup,
-				   slot->pages + done, NULL);
-		if (n <= 0) {
-			r = n ? n : -EFAULT;
-			break;
-		}
-		done += n;
-		if (fatal_signal_pending(current)) {
-			r = -EINTR;
-			break;
-		}
-	}
+	r = memslot_pin_range(slot, FOLL_LONGTERM | FOLL_WRITE, &done);
+	if (r == -EFAULT && (slot->flags & HVM_MEM_READONLY))
+		r = memslot_pin_range(slot, FOLL_LONGTERM, &done);
 	mmap_read_unlock(vm->mm);
 	if (r) {
 		unpin_user_pages(slot->pages, done);
 		account_locked_vm(vm->mm, slot->npages, false);
-		return r == -ENOMEM ? -ENOMEM : (r == -EINTR ? r : -EFAULT);
+		return r == -ENOMEM || r == -EINTR ? r : -EFAULT;
 	}
 	return 0;
 }

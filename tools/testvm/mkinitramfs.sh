@@ -68,6 +68,22 @@ for dep in $(modinfo -F depends "$HVM_KO" 2>/dev/null | tr , ' '); do
 	done
 done
 
+# The reference hypervisor (Debian's kvm_amd and what it needs), laid out as
+# in /lib/modules so `modprobe kvm_amd` works in the VM.
+kmods=/lib/modules/$kver
+mkdir -p "$stage$kmods"
+for m in kvm_amd; do
+	modprobe -S "$kver" --show-depends "$m" 2>/dev/null |
+	awk '$1 == "insmod" { print $2 }' | while read -r ko; do
+		mkdir -p "$stage$(dirname "$ko")"
+		cp "$ko" "$stage$ko"
+	done
+done
+for f in modules.dep modules.alias modules.symbols modules.builtin \
+	 modules.order; do
+	[ ! -f "$kmods/$f" ] || cp "$kmods/$f" "$stage$kmods/$f"
+done
+
 # The runner and the demo guest images.
 run_cmd=""
 if [ -f "$HVM_RUN" ]; then

@@ -1,0 +1,550 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Instructions hvm handles inside the kernel without an exit to user
+ * space: CPUID (filtered), VMMCALL, INVD, XSETBV, RDMSR/WRMSR, and the
+ * SVM and MONITOR/MWAIT/RDPRU instructions that must raise #UD in the
+ * guest.  Long mode with exception stubs reporting the vector.
+ */
+#include <cpuid.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "guest.h"
+#include "test.h"
+
+#define VECTOR_UD	6
+#define VECTOR_GP	13
+
+#define MSR_EFER		0xc0000080
+#define MSR_STAR		0xc0000081
+#define MSR_LSTAR		0xc0000082
+#define MSR_CSTAR		0xc0000083
+#define MSR_SFMASK		0xc0000084
+#define MSR_FS_BASE		0xc0000100
+#define MSR_GS_BASE		0xc0000101
+#define MSR_KERNEL_GS_BASE	0xc0000102
+#define MSR_SYSENTER_CS		0x174
+#define MSR_SYSENTER_ESP	0x175
+#define MSR_SYSENTER_EIP	0x176
+#define MSR_VM_CR		0xc0010114
+#define MSR_VM_HSAVE_PA		0xc0010117
+#define MSR_BOGUS		0x12345678
+
+/* Every entry starts with the registers the test set; each faulting
+ * instruction sits right at its label. */
+GUEST_ASM(guest_ic, ".code64",
+	"ic_cpuid: cpuid\n\t"
+	"mov %rbx, %rax\n\t"
+	G_REPORT
+	"mov %rcx, %rax\n\t"
+	G_REPORT
+	"mov %rdx, %rax\n\t"
+	G_REPORT
+	"jmp ic_done\n"
+	"ic_vmmcall: vmmcall\n\t"
+	G_REPORT
+	"mov %rbx, %rax\n\t"
+	G_REPORT
+	"mov %rcx, %rax\n\t"
+	G_REPORT
+	"jmp ic_done\n"
+	"ic_vmrun: vmrun\n\t"
+	"jmp ic_done\n"
+	"ic_vmload: vmload\n\t"
+	"jmp ic_done\n"
+	"ic_vmsave: vmsave\n\t"
+	"jmp ic_done\n"
+	"ic_stgi: stgi\n\t"
+	"jmp ic_done\n"
+	"ic_clgi: clgi\n\t"
+	"jmp ic_done\n"
+	"ic_skinit: skinit\n\t"
+	"jmp ic_done\n"
+	"ic_invlpga: invlpga\n\t"
+	"jmp ic_done\n"
+	"ic_monitor: monitor\n\t"
+	"jmp ic_done\n"
+	"ic_mwait: mwait\n\t"
+	"jmp ic_done\n"
+	"ic_rdpru: .byte 0x0f, 0x01, 0xfd\n\t"
+	"jmp ic_done\n"
+	"ic_invd: invd\n\t"
+	"jmp ic_done\n"
+	/* RCX = MSR */
+	"ic_rdmsr: rdmsr\n\t"
+	"shl $32, %rdx\n\t"
+	"mov %eax, %eax\n\t"
+	"or %rdx, %rax\n\t"
+	G_REPORT
+	"jmp ic_done\n"
+	/* RCX = MSR, EDX:EAX = value */
+	"ic_wrmsr: wrmsr\n\t"
+	"jmp ic_done\n"
+	/* RCX = MSR, RSI = value: write, read back, report */
+	"ic_msr_roundtrip: mov %rsi, %rax\n\t"
+	"mov %rsi, %rdx\n\t"
+	"shr $32, %rdx\n\t"
+	"wrmsr\n\t"
+	"xor %eax, %eax\n\t"
+	"xor %edx, %edx\n\t"
+	"jmp ic_rdmsr\n"
+	/* RSI = FS base: the guest reads %fs:0 */
+	"ic_fs_base: mov $" STR(MSR_FS_BASE) ", %ecx\n\t"
+	"mov %rsi, %rax\n\t"
+	"mov %rsi, %rdx\n\t"
+	"shr $32, %rdx\n\t"
+	"wrmsr\n\t"
+	"mov %fs:0, %rax\n\t"
+	G_REPORT
+	"jmp ic_done\n"
+	/* RCX = XCR, EDX:EAX = value: set, read back, report */
+	"ic_xsetbv: xsetbv\n\t"
+	"xgetbv\n\t"
+	"shl $32, %rdx\n\t"
+	"mov %eax, %eax\n\t"
+	"or %rdx, %rax\n\t"
+	G_REPORT
+	"ic_done: " G_DONE);
+GUEST_LABEL(ic_cpuid);
+GUEST_LABEL(ic_vmmcall);
+GUEST_LABEL(ic_vmrun);
+GUEST_LABEL(ic_vmload);
+GUEST_LABEL(ic_vmsave);
+GUEST_LABEL(ic_stgi);
+GUEST_LABEL(ic_clgi);
+GUEST_LABEL(ic_skinit);
+GUEST_LABEL(ic_invlpga);
+GUEST_LABEL(ic_monitor);
+GUEST_LABEL(ic_mwait);
+GUEST_LABEL(ic_rdpru);
+GUEST_LABEL(ic_invd);
+GUEST_LABEL(ic_rdmsr);
+GUEST_LABEL(ic_wrmsr);
+GUEST_LABEL(ic_msr_roundtrip);
+GUEST_LABEL(ic_fs_base);
+GUEST_LABEL(ic_xsetbv);
+
+struct ic_regs {
+	__u64 rax, rbx, rcx, rdx, rsi;
+};
+
+/* A long-mode test VM at label with the given registers. */
+static enum test_result ic_start(struct tvm *t, const unsigned char *label,
+				 const struct ic_regs *in)
+{
+	struct hvm_regs regs;
+
+	TVM_CREATE(t, HVM_MODE_LONG64, guest_ic);
+	TEST_ASSERT_ERRNO(!hvm_vcpu_get_regs(t->vcpu, &regs), "GET_REGS");
+	regs.rax = in->rax;
+	regs.rbx = in->rbx;
+	regs.rcx = in->rcx;
+	regs.rdx = in->rdx;
+	regs.rsi = in->rsi;
+	regs.rip = tvm_gpa(t, label);
+	TEST_ASSERT_ERRNO(!hvm_vcpu_set_regs(t->vcpu, &regs), "SET_REGS");
+	return TEST_PASS;
+}
+
+/* Runs until DONE, collecting up to 3 reports. */
+static enum test_result ic_run(const unsigned char *label, const struct ic_regs *in,
+			       __u64 *out, unsigned int nr_out)
+{
+	enum test_result r;
+	unsigned int n;
+	struct ucall uc;
+	struct tvm t;
+
+	r = ic_start(&t, label, in);
+	if (r != TEST_PASS)
+		return r;
+	if (ucall_run_collect(t.vcpu, &uc, out, nr_out, &n) != UCALL_DONE) {
+		ucall_describe(t.vcpu, &uc);
+		return test_fail("the guest did not finish");
+	}
+	TEST_ASSERT(n == nr_out, "%u reports, expected %u", n, nr_out);
+	tvm_destroy(&t);
+	return TEST_PASS;
+}
+
+/* The instruction at label raises vector, with RIP pointing at it. */
+static enum test_result ic_expect_exception(const unsigned char *label,
+					    const struct ic_regs *in,
+					    unsigned int vector)
+{
+	enum test_result r;
+	struct ucall uc;
+	struct tvm t;
+	__u64 rip;
+
+	r = ic_start(&t, label, in);
+	if (r != TEST_PASS)
+		return r;
+	EXPECT_UCALL(t.vcpu, &uc, UCALL_EXCEPTION);
+	TEST_ASSERT(uc.value == vector, "vector %" PRIu64 ", expected %u",
+		    (uint64_t)uc.value, vector);
+	TEST_ASSERT_ERRNO(!guest_exception_rip(t.vcpu, vector == VECTOR_GP, &rip),
+			  "reading the exception frame");
+	TEST_ASSERT(rip == tvm_gpa(&t, label), "faulting rip 0x%" PRIx64
+		    ", expected 0x%" PRIx64, (uint64_t)rip,
+		    (uint64_t)tvm_gpa(&t, label));
+	tvm_destroy(&t);
+	return TEST_PASS;
+}
+
+static enum test_result test_cpuid_hypervisor_bit(void)
+{
+	struct ic_regs in = { .rax = 1 };
+	enum test_result r;
+	__u64 out[3];
+
+	r = ic_run(ic_cpuid, &in, out, 3);
+	if (r != TEST_PASS)
+		return r;
+	TEST_ASSERT(out[1] & (1ULL << 31), "CPUID.1:ECX 0x%" PRIx64, (uint64_t)out[1]);
+	return TEST_PASS;
+}
+
+static enum test_result test_cpuid_svm_hidden(void)
+{
+	struct ic_regs in = { .rax = 0x80000001 };
+	enum test_result r;
+	__u64 out[3];
+
+	r = ic_run(ic_cpuid, &in, out, 3);
+	if (r != TEST_PASS)
+		return r;
+	TEST_ASSERT(!(out[1] & (1ULL << 2)), "CPUID.80000001:ECX 0x%" PRIx64,
+		    (uint64_t)out[1]);
+	return TEST_PASS;
+}
+
+static enum test_result test_cpuid_vendor(void)
+{
+	struct ic_regs in = { .rax = 0 };
+	unsigned int a, b, c, d;
+	enum test_result r;
+	__u64 out[3];
+
+	r = ic_run(ic_cpuid, &in, out, 3);
+	if (r != TEST_PASS)
+		return r;
+	__cpuid(0, a, b, c, d);
+	(void)a;
+	TEST_ASSERT(out[0] == b && out[1] == c && out[2] == d,
+		    "guest vendor %.4s%.4s%.4s differs from the host's",
+		    (char *)&out[0], (char *)&out[2], (char *)&out[1]);
+	return TEST_PASS;
+}
+
+static enum test_result test_vmmcall_enosys(void)
+{
+	struct ic_regs in = { .rax = 0, .rbx = 0x1111, .rcx = 0x2222 };
+	enum test_result r;
+	__u64 out[3];
+
+	r = ic_run(ic_vmmcall, &in, out, 3);
+	if (r != TEST_PASS)
+		return r;
+	TEST_ASSERT(out[0] == (__u64)HVM_HC_ENOSYS, "rax %" PRId64, (int64_t)out[0]);
+	return TEST_PASS;
+}
+
+static enum test_result test_vmmcall_any_number(void)
+{
+	struct ic_regs in = { .rax = 0xdeadbeefcafeULL, .rbx = 0x1111, .rcx = 0x2222 };
+	enum test_result r;
+	__u64 out[3];
+
+	r = ic_run(ic_vmmcall, &in, out, 3);
+	if (r != TEST_PASS)
+		return r;
+	TEST_ASSERT(out[0] == (__u64)HVM_HC_ENOSYS, "rax %" PRId64, (int64_t)out[0]);
+	TEST_ASSERT(out[1] == 0x1111 && out[2] == 0x2222,
+		    "rbx 0x%" PRIx64 " rcx 0x%" PRIx64 " changed", (uint64_t)out[1],
+		    (uint64_t)out[2]);
+	return TEST_PASS;
+}
+
+static const struct ic_regs no_regs;
+
+static enum test_result test_ud_vmrun(void)
+{
+	return ic_expect_exception(ic_vmrun, &no_regs, VECTOR_UD);
+}
+
+static enum test_result test_ud_vmload(void)
+{
+	return ic_expect_exception(ic_vmload, &no_regs, VECTOR_UD);
+}
+
+static enum test_result test_ud_vmsave(void)
+{
+	return ic_expect_exception(ic_vmsave, &no_regs, VECTOR_UD);
+}
+
+static enum test_result test_ud_stgi(void)
+{
+	return ic_expect_exception(ic_stgi, &no_regs, VECTOR_UD);
+}
+
+static enum test_result test_ud_clgi(void)
+{
+	return ic_expect_exception(ic_clgi, &no_regs, VECTOR_UD);
+}
+
+static enum test_result test_ud_skinit(void)
+{
+	return ic_expect_exception(ic_skinit, &no_regs, VECTOR_UD);
+}
+
+static enum test_result test_ud_invlpga(void)
+{
+	return ic_expect_exception(ic_invlpga, &no_regs, VECTOR_UD);
+}
+
+static enum test_result test_ud_monitor(void)
+{
+	struct ic_regs in = { .rax = GUEST_DATA_GPA };
+
+	return ic_expect_exception(ic_monitor, &in, VECTOR_UD);
+}
+
+static enum test_result test_ud_mwait(void)
+{
+	return ic_expect_exception(ic_mwait, &no_regs, VECTOR_UD);
+}
+
+static enum test_result test_ud_rdpru(void)
+{
+	return ic_expect_exception(ic_rdpru, &no_regs, VECTOR_UD);
+}
+
+static enum test_result test_invd(void)
+{
+	return ic_run(ic_invd, &no_regs, NULL, 0);
+}
+
+static enum test_result test_rdmsr_unknown(void)
+{
+	struct ic_regs in = { .rcx = MSR_BOGUS };
+
+	return ic_expect_exception(ic_rdmsr, &in, VECTOR_GP);
+}
+
+static enum test_result test_wrmsr_unknown(void)
+{
+	struct ic_regs in = { .rcx = MSR_BOGUS, .rax = 1 };
+
+	return ic_expect_exception(ic_wrmsr, &in, VECTOR_GP);
+}
+
+static enum test_result test_rdmsr_vm_hsave_pa(void)
+{
+	struct ic_regs in = { .rcx = MSR_VM_HSAVE_PA };
+
+	return ic_expect_exception(ic_rdmsr, &in, VECTOR_GP);
+}
+
+static enum test_result test_wrmsr_vm_cr(void)
+{
+	struct ic_regs in = { .rcx = MSR_VM_CR, .rax = 0x10 };
+
+	return ic_expect_exception(ic_wrmsr, &in, VECTOR_GP);
+}
+
+static enum test_result check_msr_roundtrip(__u32 msr, __u64 value)
+{
+	struct ic_regs in = { .rcx = msr, .rsi = value };
+	enum test_result r;
+	__u64 out;
+
+	r = ic_run(ic_msr_roundtrip, &in, &out, 1);
+	if (r != TEST_PASS)
+		return test_fail("MSR 0x%x", msr);
+	TEST_ASSERT(out == value, "MSR 0x%x reads 0x%" PRIx64 " after writing 0x%" PRIx64,
+		    msr, (uint64_t)out, (uint64_t)value);
+	return TEST_PASS;
+}
+
+static enum test_result test_lstar_roundtrip(void)
+{
+	return check_msr_roundtrip(MSR_LSTAR, 0xffffffff81234560ULL);
+}
+
+static enum test_result test_passthrough_msrs_roundtrip(void)
+{
+	static const struct { __u32 msr; __u64 value; } msrs[] = {
+		{ MSR_STAR, 0x0023001000000000ULL },
+		{ MSR_CSTAR, 0xffffffff81000040ULL },
+		{ MSR_SFMASK, 0x47700 },
+		{ MSR_GS_BASE, 0x00007f1234567000ULL },
+		{ MSR_KERNEL_GS_BASE, 0xffff888012345000ULL },
+		{ MSR_SYSENTER_CS, 0x10 },
+		{ MSR_SYSENTER_ESP, 0x81345000 },
+		{ MSR_SYSENTER_EIP, 0x81456000 },
+		{ MSR_FS_BASE, 0x00007fabcdef0000ULL },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(msrs); i++)
+		if (check_msr_roundtrip(msrs[i].msr, msrs[i].value) != TEST_PASS)
+			return TEST_FAIL;
+	return TEST_PASS;
+}
+
+/* A value written to LSTAR by one guest is not seen by another vCPU. */
+static enum test_result test_lstar_isolated(void)
+{
+	struct ic_regs in = { .rcx = MSR_LSTAR };
+	enum test_result r;
+	__u64 out;
+
+	r = check_msr_roundtrip(MSR_LSTAR, 0xffffffff8badf00dULL);
+	if (r != TEST_PASS)
+		return r;
+	r = ic_run(ic_rdmsr, &in, &out, 1);
+	if (r != TEST_PASS)
+		return r;
+	TEST_ASSERT(out != 0xffffffff8badf00dULL, "a new vCPU sees the old guest's LSTAR");
+	return TEST_PASS;
+}
+
+static enum test_result test_fs_base_msr_used(void)
+{
+	struct ic_regs in = { .rsi = GUEST_DATA_GPA };
+	enum test_result r;
+	__u64 out, marker = 0x5eed5eed12345678ULL;
+	struct ucall uc;
+	unsigned int n;
+	struct tvm t;
+
+	r = ic_start(&t, ic_fs_base, &in);
+	if (r != TEST_PASS)
+		return r;
+	memcpy(t.mem + GUEST_DATA_GPA, &marker, sizeof(marker));
+	TEST_ASSERT(ucall_run_collect(t.vcpu, &uc, &out, 1, &n) == UCALL_DONE && n == 1,
+		    "type %d, %u reports", uc.type, n);
+	TEST_ASSERT(out == marker, "%%fs:0 reads 0x%" PRIx64, (uint64_t)out);
+	tvm_destroy(&t);
+	return TEST_PASS;
+}
+
+static enum test_result test_efer_sce(void)
+{
+	struct ic_regs in = { .rcx = MSR_EFER };
+	enum test_result r;
+	__u64 out;
+
+	r = ic_run(ic_rdmsr, &in, &out, 1);
+	if (r != TEST_PASS)
+		return r;
+	return check_msr_roundtrip(MSR_EFER, out | 1 /* SCE */);
+}
+
+static bool host_has_xsave(void)
+{
+	unsigned int a, b, c, d;
+
+	__cpuid(1, a, b, c, d);
+	(void)a;
+	(void)b;
+	(void)d;
+	return c & (1U << 26);
+}
+
+/* XSETBV with CR4.OSXSAVE set: RCX = 0, EDX:EAX = value. */
+static enum test_result xsetbv_start(struct tvm *t, __u64 value)
+{
+	struct ic_regs in = { .rax = (__u32)value, .rdx = value >> 32, .rcx = 0 };
+	struct hvm_sregs sregs;
+	enum test_result r;
+
+	r = ic_start(t, ic_xsetbv, &in);
+	if (r != TEST_PASS)
+		return r;
+	TEST_ASSERT_ERRNO(!hvm_vcpu_get_sregs(t->vcpu, &sregs), "GET_SREGS");
+	sregs.cr4 |= HVM_CR4_OSXSAVE;
+	TEST_ASSERT_ERRNO(!hvm_vcpu_set_sregs(t->vcpu, &sregs), "SET_SREGS");
+	return TEST_PASS;
+}
+
+static enum test_result test_xsetbv_valid(void)
+{
+	enum test_result r;
+	struct ucall uc;
+	unsigned int n;
+	struct tvm t;
+	__u64 out;
+
+	if (!host_has_xsave())
+		return test_skip("the CPU has no XSAVE");
+	r = xsetbv_start(&t, 0x3);	/* x87 | SSE */
+	if (r != TEST_PASS)
+		return r;
+	if (ucall_run_collect(t.vcpu, &uc, &out, 1, &n) != UCALL_DONE || n != 1) {
+		ucall_describe(t.vcpu, &uc);
+		return test_fail("XSETBV of XCR0 = 3 did not complete");
+	}
+	TEST_ASSERT(out == 0x3, "XCR0 reads 0x%" PRIx64, (uint64_t)out);
+	tvm_destroy(&t);
+	return TEST_PASS;
+}
+
+static enum test_result test_xsetbv_invalid(void)
+{
+	enum test_result r;
+	struct ucall uc;
+	struct tvm t;
+	__u64 rip;
+
+	if (!host_has_xsave())
+		return test_skip("the CPU has no XSAVE");
+	r = xsetbv_start(&t, 0x2);	/* SSE without x87 */
+	if (r != TEST_PASS)
+		return r;
+	EXPECT_UCALL(t.vcpu, &uc, UCALL_EXCEPTION);
+	TEST_ASSERT(uc.value == VECTOR_GP, "vector %" PRIu64, (uint64_t)uc.value);
+	TEST_ASSERT_ERRNO(!guest_exception_rip(t.vcpu, true, &rip), "exception frame");
+	TEST_ASSERT(rip == tvm_gpa(&t, ic_xsetbv), "faulting rip 0x%" PRIx64,
+		    (uint64_t)rip);
+	tvm_destroy(&t);
+	return TEST_PASS;
+}
+
+static const struct test_case cases[] = {
+	{ "CPUID.1:ECX[31] (hypervisor) is set", test_cpuid_hypervisor_bit },
+	{ "CPUID.80000001:ECX[2] (SVM) is clear", test_cpuid_svm_hidden },
+	{ "CPUID.0 vendor is the host's", test_cpuid_vendor },
+	{ "VMMCALL 0 returns HVM_HC_ENOSYS (-1000) in RAX", test_vmmcall_enosys },
+	{ "VMMCALL of any number returns -1000, other registers kept",
+	  test_vmmcall_any_number },
+	{ "VMRUN raises #UD in the guest", test_ud_vmrun },
+	{ "VMLOAD raises #UD in the guest", test_ud_vmload },
+	{ "VMSAVE raises #UD in the guest", test_ud_vmsave },
+	{ "STGI raises #UD in the guest", test_ud_stgi },
+	{ "CLGI raises #UD in the guest", test_ud_clgi },
+	{ "SKINIT raises #UD in the guest", test_ud_skinit },
+	{ "INVLPGA raises #UD in the guest", test_ud_invlpga },
+	{ "MONITOR raises #UD in the guest", test_ud_monitor },
+	{ "MWAIT raises #UD in the guest", test_ud_mwait },
+	{ "RDPRU raises #UD in the guest", test_ud_rdpru },
+	{ "INVD completes", test_invd },
+	{ "RDMSR of an unknown MSR raises #GP", test_rdmsr_unknown },
+	{ "WRMSR of an unknown MSR raises #GP", test_wrmsr_unknown },
+	{ "RDMSR of VM_HSAVE_PA raises #GP", test_rdmsr_vm_hsave_pa },
+	{ "WRMSR of VM_CR raises #GP", test_wrmsr_vm_cr },
+	{ "WRMSR/RDMSR of LSTAR round-trips", test_lstar_roundtrip },
+	{ "STAR CSTAR SFMASK GS_BASE KERNEL_GS_BASE SYSENTER_* FS_BASE round-trip",
+	  test_passthrough_msrs_roundtrip },
+	{ "a guest's LSTAR does not leak into a new vCPU", test_lstar_isolated },
+	{ "FS_BASE written by WRMSR is used by %fs: accesses", test_fs_base_msr_used },
+	{ "EFER.SCE written by WRMSR reads back", test_efer_sce },
+	{ "XSETBV of a valid XCR0 completes and XGETBV reads it", test_xsetbv_valid },
+	{ "XSETBV of XCR0 without x87 raises #GP", test_xsetbv_invalid },
+};
+
+int main(void)
+{
+	return test_main(cases, ARRAY_SIZE(cases), true);
+}

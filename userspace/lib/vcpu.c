@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+/* libhvm: creating a vCPU, mapping its run page and running it. */
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "libhvm.h"
+
+struct hvm_vcpu *hvm_vcpu_create(struct hvm_vm *vm, unsigned int id)
+{
+	struct hvm_vcpu *vcpu;
+	int size, saved_errno;
+	void *run;
+
+	vcpu = calloc(1, sizeof(*vcpu));
+	if (!vcpu)
+		return NULL;
+	vcpu->vm = vm;
+	vcpu->id = id;
+	vcpu->fd = ioctl(vm->fd, HVM_CREATE_VCPU, (unsigned long)id);
+	if (vcpu->fd < 0)
+		goto fail;
+	size = ioctl(vm->dev_fd, HVM_GET_VCPU_MMAP_SIZE, 0);
+	if (size < (int)sizeof(struct hvm_run)) {
+		if (size >= 0)
+			errno = EPROTO;
+		goto fail;
+	}
+	run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu->fd, 0);
+	if (run == MAP_FAILED)
+		goto fail;
+	vcpu->run = run;
+	vcpu->run_size = size;
+	return vcpu;
+
+fail:
+	saved_errno = errno;
+	if (vcpu->fd >= 0)
+		close(vcpu->fd);
+	free(vcpu);
+	errno = saved_errno;
+	return NULL;
+}
+
+void hvm_vcpu_destroy(struct hvm_vcpu *vcpu)
+{
+	if (!vcpu)
+		return;
+	if (vcpu->run)
+		munmap(vcpu->run, vcpu->run_size);
+	if (vcpu->fd >= 0)
+		close(vcpu->fd);
+	free(vcpu);
+}
+
+/* One HVM_RUN: 0 with run->exit_reason set, or -1 (EINTR on a signal). */
+int hvm_vcpu_run(struct hvm_vcpu *vcpu)
+{
+	return ioctl(vcpu->fd, HVM_RUN, 0) < 0 ? -1 : 0;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* hvm-run: the port I/O bus the devices register on. */
+#ifndef HVM_RUN_IO_BUS_H
+#define HVM_RUN_IO_BUS_H
+
+#include <linux/types.h>
+
+#include "libhvm.h"
+
+struct io_device {
+	const char *name;
+	__u16 base;		/* first port */
+	__u16 nr_ports;
+	/* offset = port - base; size 1, 2 or 4 */
+	__u32 (*read)(struct io_device *dev, __u16 offset, __u8 size);
+	void (*write)(struct io_device *dev, __u16 offset, __u8 size, __u32 value);
+	void *priv;
+};
+
+int io_bus_register(struct io_device *dev);
+/* Handles an HVM_EXIT_IO; -1 when no device owns the port. */
+int io_bus_handle(struct hvm_run *run);
+
+/* The devices (one per file). */
+int uart16550_register(void);
+void uart16550_flush(void);
+int debug_exit_register(void);
+
+#endif /* HVM_RUN_IO_BUS_H */

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0
+/* hvm-run: the command line. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runner.h"
+
+#define DEFAULT_MEM_SIZE	(16ULL << 20)
+#define DEFAULT_LOAD_ADDR	0x10000ULL
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"Usage: hvm-run [OPTIONS] IMAGE\n"
+"Run the flat binary IMAGE as a guest of /dev/hvm on one vCPU.\n"
+"\n"
+"Options:\n"
+"  -m, --mem SIZE        guest RAM at guest-physical 0 (default 16M);\n"
+"                        SIZE takes a K, M or G suffix, page multiple\n"
+"  -l, --load-addr ADDR  guest-physical address IMAGE is loaded at\n"
+"                        (default 0x10000)\n"
+"  -e, --entry ADDR      guest-physical entry point (default: load address)\n"
+"  -M, --mode MODE       real, prot32 or long64 (default long64)\n"
+"  -h, --help            show this help and exit\n"
+"\n"
+"Modes:\n"
+"  real    16-bit real mode; CS=DS=ES=SS=(entry>>4)&0xf000, IP=entry&0xffff,\n"
+"          SP=0; entry below 1 MiB\n"
+"  prot32  32-bit protected mode, flat segments, no paging, ESP=top of RAM\n"
+"  long64  64-bit long mode, first 4 GiB identity-mapped with 2 MiB pages,\n"
+"          RSP=top of RAM (at most 4 GiB)\n"
+"  prot32 and long64 keep GDT, TSS, IDT and page tables at guest-physical\n"
+"  0x1000-0x8fff: IMAGE must not overlap it.\n"
+"\n"
+"Devices:\n"
+"  0x3f8-0x3ff  16550 UART, transmitted bytes go to stdout\n"
+"  0xf4         debug exit: OUT of value V ends the run with status V & 0xff\n"
+"\n"
+"Exit status:\n"
+"  V    the guest wrote V to port 0xf4\n"
+"  0    the guest executed HLT\n"
+"  100  bad command line        101  setup failed (/dev/hvm, memory, IMAGE)\n"
+"  102  HVM_RUN failed          103  I/O to a port with no device\n"
+"  104  MMIO (outside RAM)      105  SHUTDOWN (triple fault)\n"
+"  106  FAIL_ENTRY              107  INTERNAL_ERROR\n"
+"  108  unknown exit reason\n"
+"  On 102-108 the exit and the registers are dumped to stderr.\n");
+}
+
+/* A number with an optional K/M/G (binary) suffix. */
+static int parse_size(const char *s, unsigned long long *val)
+{
+	unsigned long long v;
+	unsigned int shift = 0;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return -1;
+	switch (*end) {
+	case 'k': case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm': case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g': case 'G':
+		shift = 30;
+		end++;
+		break;
+	}
+	if (*end || (shift && v > (~0ULL >> shift)))
+		return -1;
+	*val = v << shift;
+	return 0;
+}
+
+static int parse_addr(const char *s, unsigned long long *val)
+{
+	char *end;
+
+	errno = 0;
+	*val = strtoull(s, &end, 0);
+	return errno || end == s || *end ? -1 : 0;
+}
+
+int runner_parse_options(int argc, char **argv, struct runner_options *opts)
+{
+	static const struct option long_options[] = {
+		{ "mem", required_argument, NULL, 'm' },
+		{ "load-addr", required_argument, NULL, 'l' },
+		{ "entry", required_argument, NULL, 'e' },
+		{ "mode", required_argument, NULL, 'M' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(opts, 0, sizeof(*opts));
+	opts->mem_size = DEFAULT_MEM_SIZE;
+	opts->load_addr = DEFAULT_LOAD_ADDR;
+	opts->mode = HVM_MODE_LONG64;
+
+	while ((c = getopt_long(argc, argv, "m:l:e:M:h", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if (parse_size(optarg, &opts->mem_size) ||
+			    !opts->mem_size || opts->mem_size % HVM_PAGE_SIZE) {
+				fprintf(stderr, "hvm-run: bad --mem '%s'\n", optarg);
+				return -1;
+			}
+			break;
+		case 'l':
+			if (parse_addr(optarg, &opts->load_addr)) {
+				fprintf(stderr, "hvm-run: bad --load-addr '%s'\n", optarg);
+				return -1;
+			}
+			break;
+		case 'e':
+			if (parse_addr(optarg, &opts->entry)) {
+				fprintf(stderr, "hvm-run: bad --entry '%s'\n", optarg);
+				return -1;
+			}
+			opts->entry_set = true;
+			break;
+		case 'M':
+			if (hvm_mode_parse(optarg, &opts->mode)) {
+				fprintf(stderr, "hvm-run: bad --mode '%s' (real, prot32, long64)\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind != argc - 1) {
+		usage(stderr);
+		return -1;
+	}
+	opts->image = argv[optind];
+	if (!opts->entry_set)
+		opts->entry = opts->load_addr;
+	return 0;
+}
