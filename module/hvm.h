@@ -120,6 +120,7 @@ struct hvm_vcpu {
 extern bool hvm_rebooting;
 
 int hvm_hw_get(void);
+bool hvm_hw_cpu_on(void);
 void hvm_hw_put(void);
 int hvm_hw_init(void);
 void hvm_hw_exit(void);

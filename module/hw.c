@@ -61,6 +61,16 @@ static void hvm_cpu_off_ipi(void *unused)
 	hvm_cpu_off_this();
 }
 
+/*
+ * With interrupts off: may this CPU enter a guest?  No while it is going
+ * offline: the hotplug callback turned virtualization off, and a vCPU
+ * thread not yet migrated away must not try.
+ */
+bool hvm_hw_cpu_on(void)
+{
+	return this_cpu_read(hvm_cpu_on);
+}
+
 /* Take a reference on "virtualization on"; the first one turns it on. */
 int hvm_hw_get(void)
 {

@@ -55,19 +55,26 @@ static __always_inline void hvm_guest_exit_irqoff(void)
 	vtime_account_guest_exit();
 }
 
-/* Returns 0 after a guest exit, 1 when entry was abandoned (check why). */
-static int hvm_enter_guest(struct hvm_vcpu *vcpu)
+enum hvm_entry { HVM_ENTERED, HVM_ENTRY_ABANDONED, HVM_ENTRY_CPU_OFF };
+
+/* Enter the guest once, unless something must be handled first. */
+static enum hvm_entry hvm_enter_guest(struct hvm_vcpu *vcpu)
 {
 	hvm_process_requests(vcpu);
 
 	local_irq_disable();
 	/* Pairs with the requester's barrier in hvm_vcpu_kick(). */
 	smp_store_mb(vcpu->mode, HVM_IN_GUEST_MODE);
+	if (!hvm_hw_cpu_on()) {
+		WRITE_ONCE(vcpu->mode, HVM_OUTSIDE_GUEST_MODE);
+		local_irq_enable();
+		return HVM_ENTRY_CPU_OFF;
+	}
 	if (READ_ONCE(vcpu->requests) || need_resched() ||
 	    signal_pending(current)) {
 		WRITE_ONCE(vcpu->mode, HVM_OUTSIDE_GUEST_MODE);
 		local_irq_enable();
-		return 1;
+		return HVM_ENTRY_ABANDONED;
 	}
 	if (test_thread_flag(TIF_NEED_FPU_LOAD))
 		switch_fpu_return();
@@ -80,7 +87,7 @@ static int hvm_enter_guest(struct hvm_vcpu *vcpu)
 
 	WRITE_ONCE(vcpu->mode, HVM_OUTSIDE_GUEST_MODE);
 	local_irq_enable();	/* host interrupts that made us exit run here */
-	return 0;
+	return HVM_ENTERED;
 }
 
 /* HVM_RUN, with vcpu->mutex held and the vCPU loaded. */
@@ -106,8 +113,16 @@ int hvm_vcpu_run(struct hvm_vcpu *vcpu)
 			break;
 		}
 		cond_resched();
-		if (hvm_enter_guest(vcpu))
+		switch (hvm_enter_guest(vcpu)) {
+		case HVM_ENTERED:
+			break;
+		case HVM_ENTRY_CPU_OFF:
+			/* This CPU is going offline: wait to be moved off it. */
+			schedule_timeout_uninterruptible(1);
 			continue;
+		case HVM_ENTRY_ABANDONED:
+			continue;
+		}
 		vcpu->exits++;
 		r = hvm_ops->handle_exit(vcpu);
 		if (r <= 0)
