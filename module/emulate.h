@@ -22,7 +22,7 @@ struct hvm_io_exit {
 };
 
 int hvm_exit_io(struct hvm_vcpu *vcpu, const struct hvm_io_exit *io);
-int hvm_exit_mmio(struct hvm_vcpu *vcpu, u64 gpa);
+int hvm_exit_mmio(struct hvm_vcpu *vcpu, u64 gpa, const u8 *bytes, int nbytes);
 /* Finish an exit user space has serviced; called at the start of RUN. */
 int hvm_complete_user_exit(struct hvm_vcpu *vcpu);
 void hvm_complete_mmio_read(struct hvm_vcpu *vcpu);

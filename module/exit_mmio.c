@@ -95,19 +95,30 @@ static int mmio_emulation_failed(struct hvm_vcpu *vcpu, u64 gpa, const u8 *buf)
 	return hvm_exit_internal_error(vcpu, HVM_INTERNAL_EMULATION, 3, data);
 }
 
-int hvm_exit_mmio(struct hvm_vcpu *vcpu, u64 gpa)
+/*
+ * @bytes/@nbytes: the instruction as the CPU fetched it (decode assists),
+ * or NULL/0 to fetch it here through the guest's page tables.
+ */
+int hvm_exit_mmio(struct hvm_vcpu *vcpu, u64 gpa, const u8 *bytes, int nbytes)
 {
 	struct hvm_run *run = vcpu->run;
+	int bits = hvm_code_bits(vcpu);
 	struct hvm_insn insn;
 	u8 buf[16] = { 0 };
 	u64 val;
 	int n;
 
+	if (nbytes > 0 && nbytes <= 15) {
+		memcpy(buf, bytes, nbytes);
+		if (!hvm_decode(buf, nbytes, bits, &insn))
+			goto decoded;
+	}
 	n = hvm_fetch_insn(vcpu, buf);
 	if (n == HVM_GUEST_FAULT)
 		return 1;
-	if (n < 0 || hvm_decode(buf, n, hvm_code_bits(vcpu), &insn))
+	if (n < 0 || hvm_decode(buf, n, bits, &insn))
 		return mmio_emulation_failed(vcpu, gpa, buf);
+decoded:
 
 	run->exit_reason = HVM_EXIT_MMIO;
 	run->mmio.phys_addr = gpa;

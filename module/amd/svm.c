@@ -23,7 +23,16 @@ static bool flush_by_asid = true;
 module_param(flush_by_asid, bool, 0444);
 MODULE_PARM_DESC(flush_by_asid, "Use SVM flush-by-ASID when the CPU has it");
 
+static bool decode_assists = true;
+module_param(decode_assists, bool, 0444);
+MODULE_PARM_DESC(decode_assists, "Use SVM decode assists when the CPU has them");
+static bool vmcb_clean = true;
+module_param(vmcb_clean, bool, 0444);
+MODULE_PARM_DESC(vmcb_clean, "Use SVM VMCB clean bits when the CPU has them");
+
 bool svm_use_nrips;
+bool svm_use_decode;
+bool svm_use_vmcb_clean;
 bool svm_use_flush_asid;
 u32 svm_nr_asids;
 u64 svm_iopm_pa, svm_msrpm_pa;
@@ -81,6 +90,10 @@ static int svm_setup(void)
 	}
 	svm_use_nrips = nrips && boot_cpu_has(X86_FEATURE_NRIPS);
 	svm_use_flush_asid = flush_by_asid && boot_cpu_has(X86_FEATURE_FLUSHBYASID);
+	/* The decode-assist paths also need next-RIP to skip instructions. */
+	svm_use_decode = decode_assists && svm_use_nrips &&
+			 boot_cpu_has(X86_FEATURE_DECODEASSISTS);
+	svm_use_vmcb_clean = vmcb_clean && boot_cpu_has(X86_FEATURE_VMCBCLEAN);
 
 	svm_iopm = alloc_pages(GFP_KERNEL, SVM_IOPM_ORDER);
 	svm_msrpm = alloc_pages(GFP_KERNEL, SVM_MSRPM_ORDER);
@@ -122,6 +135,10 @@ static void svm_fill_info(struct hvm_info *info)
 		info->features |= HVM_FEATURE_NRIPS;
 	if (svm_use_flush_asid)
 		info->features |= HVM_FEATURE_FLUSHASID;
+	if (svm_use_decode)
+		info->features |= HVM_FEATURE_DECODE;
+	if (svm_use_vmcb_clean)
+		info->features |= HVM_FEATURE_CLEAN;
 	if (svm_npt_levels() == 5)
 		info->features |= HVM_FEATURE_LA57;
 }
@@ -177,6 +194,7 @@ static int svm_vcpu_init(struct hvm_vcpu *vcpu)
 		return -ENOMEM;
 	}
 	svm->asid_cpu = -1;
+	svm->clean_cpu = -1;
 	svm_vmcb_init(svm);
 	return 0;
 }
@@ -229,6 +247,14 @@ static void svm_vcpu_run(struct hvm_vcpu *vcpu)
 	 * shadow any more. */
 	if (vcpu->rip != svm->exit_rip)
 		vmcb->control.int_state &= ~SVM_INT_SHADOW;
+	/* Clean bits tell the CPU what it may keep from its VMCB cache; the
+	 * cache is per CPU, so a VMCB arriving from elsewhere is all dirty. */
+	if (svm_use_vmcb_clean && svm->clean_cpu == cpu)
+		vmcb->control.clean = SVM_CLEAN_ALL & ~svm->dirty;
+	else
+		vmcb->control.clean = 0;
+	svm->clean_cpu = cpu;
+	svm->dirty = 0;
 	vmcb->save.rax = vcpu->regs[HVM_RAX];
 	vmcb->save.rsp = vcpu->regs[HVM_RSP];
 	vmcb->save.rip = vcpu->rip;

@@ -22,6 +22,10 @@ struct svm_vcpu {
 	u32 asid;
 	int asid_cpu;
 	u64 asid_generation;
+	/* VMCB clean bits: fields changed since the last VMRUN, and where
+	 * that VMRUN was (a VMCB moved to another CPU is all dirty). */
+	u32 dirty;
+	int clean_cpu;
 };
 
 struct svm_vm {
@@ -33,8 +37,16 @@ static inline struct svm_vcpu *to_svm(struct hvm_vcpu *vcpu)
 	return container_of(vcpu, struct svm_vcpu, vcpu);
 }
 
+/* Software changed VMCB fields covered by these clean bits. */
+static inline void svm_mark_dirty(struct svm_vcpu *svm, u32 bits)
+{
+	svm->dirty |= bits;
+}
+
 /* Optional hardware features in use (after module parameters). */
 extern bool svm_use_nrips;
+extern bool svm_use_decode;
+extern bool svm_use_vmcb_clean;
 extern bool svm_use_flush_asid;
 extern u32 svm_nr_asids;
 extern u64 svm_iopm_pa, svm_msrpm_pa;

@@ -90,6 +90,7 @@ void svm_asid_pre_run(struct svm_vcpu *svm, int cpu)
 	svm->asid_cpu = cpu;
 	svm->asid_generation = sd->asid_generation;
 	svm->vmcb->control.asid = svm->asid;
+	svm_mark_dirty(svm, SVM_CLEAN_ASID);
 }
 
 /* Drop this vCPU's translations before its next entry. */

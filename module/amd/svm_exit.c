@@ -32,8 +32,10 @@ void svm_inject_exception(struct hvm_vcpu *vcpu, u8 vector, bool has_error,
 
 	if (vmcb->control.event_inj & SVM_EVT_VALID)
 		return;	/* an event being re-delivered goes first */
-	if (vector == X86_TRAP_PF)
+	if (vector == X86_TRAP_PF) {
 		vmcb->save.cr2 = vcpu->cr2;
+		svm_mark_dirty(to_svm(vcpu), SVM_CLEAN_CR2);
+	}
 	vmcb->control.event_inj = vector | SVM_EVT_TYPE_EXCEPTION | SVM_EVT_VALID |
 				  (has_error ? SVM_EVT_ERROR_VALID : 0) |
 				  ((u64)error_code << 32);
@@ -111,16 +113,29 @@ static int svm_exit_npf(struct svm_vcpu *svm)
 	if ((err & SVM_NPF_GUEST_TABLE) ||
 	    (svm->vmcb->control.event_inj & SVM_EVT_VALID))
 		return svm_exit_unhandled(svm);
-	return hvm_exit_mmio(vcpu, gpa);
+	/* With decode assists the CPU hands over the instruction bytes. */
+	if (svm_use_decode)
+		return hvm_exit_mmio(vcpu, gpa, svm->vmcb->control.insn_bytes,
+				     svm->vmcb->control.insn_len);
+	return hvm_exit_mmio(vcpu, gpa, NULL, 0);
 }
 
 /* MOV to/from DRn: 0F 21 /r (read) or 0F 23 /r (write), mod = 3. */
 static int svm_exit_dr(struct svm_vcpu *svm, int dr, bool write)
 {
 	struct hvm_vcpu *vcpu = &svm->vcpu;
+	u64 info = svm->vmcb->control.exit_info_1;
 	u8 buf[16];
 	int n, i = 0;
 	u8 rex = 0;
+
+	/* Decode assists name the GPR; next-RIP gives the length. */
+	if (svm_use_decode && (info & SVM_EXITINFO1_MOV)) {
+		if (hvm_emulate_mov_dr(vcpu, dr, info & SVM_EXITINFO1_GPR_MASK,
+				       write))
+			svm_skip(svm, 3);
+		return 1;
+	}
 
 	n = hvm_fetch_insn(vcpu, buf);
 	if (n == HVM_GUEST_FAULT)
@@ -147,6 +162,7 @@ static int svm_exit_invalid(struct svm_vcpu *svm)
 
 	/* The save area may hold host values now: put the guest's back. */
 	memcpy(&svm->vmcb->save, svm->good_state, sizeof(*svm->good_state));
+	svm_mark_dirty(svm, SVM_CLEAN_ALL);
 	run->exit_reason = HVM_EXIT_FAIL_ENTRY;
 	/* VMEXIT_INVALID is -1; QEMU writes only the low 32 bits of it. */
 	run->fail_entry.hardware_entry_failure_reason = (u64)-1;

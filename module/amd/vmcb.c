@@ -62,7 +62,8 @@ void svm_vmcb_init(struct svm_vcpu *svm)
 	c->int_ctl = SVM_V_INTR_MASKING;
 	c->nested_ctl = SVM_NESTED_CTL_NP;
 	c->nested_cr3 = svm->vcpu.vm->tdp.root_pa;
-	c->clean = 0;				/* clean bits unused: reload all */
+	c->clean = 0;
+	svm_mark_dirty(svm, SVM_CLEAN_ALL);
 }
 
 static void seg_set(struct vmcb_seg *s, u16 sel, u64 base, u32 limit, u16 attrib)
@@ -110,6 +111,7 @@ void svm_vmcb_reset(struct svm_vcpu *svm)
 	vcpu->pending.kind = HVM_PENDING_NONE;
 	svm->exit_rip = vcpu->rip;
 	svm->state_dirty = true;
+	svm_mark_dirty(svm, SVM_CLEAN_ALL);
 }
 
 static void seg_to_user(const struct vmcb_seg *v, struct hvm_segment *s)
@@ -219,6 +221,8 @@ int svm_set_sregs(struct hvm_vcpu *vcpu, const struct hvm_sregs *r)
 	svm->vmcb->control.int_ctl = (svm->vmcb->control.int_ctl & ~SVM_V_TPR_MASK) |
 				     (r->cr8 & SVM_V_TPR_MASK);
 	svm->state_dirty = true;
+	svm_mark_dirty(svm, SVM_CLEAN_SEG | SVM_CLEAN_DT | SVM_CLEAN_CR |
+		       SVM_CLEAN_CR2 | SVM_CLEAN_TPR);
 	return 0;
 }
 
@@ -254,6 +258,7 @@ int svm_set_msr(struct hvm_vcpu *vcpu, u32 index, u64 data)
 			return -EINVAL;
 		data = (data & ~EFER_LMA) | (s->efer & EFER_LMA);
 		s->efer = data | EFER_SVME;
+		svm_mark_dirty(to_svm(vcpu), SVM_CLEAN_CR);
 		return 0;
 	case MSR_IA32_CR_PAT:
 		/* Each entry: a valid memory type (0, 1, 4, 5, 6, 7). */
@@ -264,6 +269,7 @@ int svm_set_msr(struct hvm_vcpu *vcpu, u32 index, u64 data)
 				return -EINVAL;
 		}
 		s->g_pat = data;
+		svm_mark_dirty(to_svm(vcpu), SVM_CLEAN_NP);
 		return 0;
 	default:
 		return -ENOENT;

@@ -122,6 +122,25 @@ struct vmcb {
 #define SVM_INTERCEPT_XSETBV		BIT(13)
 #define SVM_INTERCEPT_RDPRU		BIT(14)
 
+/* VMCB clean bits (APM 15.15.3, table 15-9): set = unchanged since the
+ * last VMRUN of this VMCB on this CPU. */
+#define SVM_CLEAN_I		BIT(0)	/* intercepts, TSC offset, pause filter */
+#define SVM_CLEAN_IOPM		BIT(1)	/* IOPM/MSRPM base */
+#define SVM_CLEAN_ASID		BIT(2)
+#define SVM_CLEAN_TPR		BIT(3)	/* int_ctl, int_vector */
+#define SVM_CLEAN_NP		BIT(4)	/* nested_ctl, nested CR3, G_PAT */
+#define SVM_CLEAN_CR		BIT(5)	/* CR0, CR3, CR4, EFER */
+#define SVM_CLEAN_DR		BIT(6)	/* DR6, DR7 */
+#define SVM_CLEAN_DT		BIT(7)	/* GDTR, IDTR */
+#define SVM_CLEAN_SEG		BIT(8)	/* ES, CS, SS, DS, CPL */
+#define SVM_CLEAN_CR2		BIT(9)
+#define SVM_CLEAN_LBR		BIT(10)
+#define SVM_CLEAN_ALL		GENMASK(10, 0)
+
+/* Decode assists (APM 15.33): MOV CRx/DRx EXITINFO1 */
+#define SVM_EXITINFO1_MOV	BIT_ULL(63)
+#define SVM_EXITINFO1_GPR_MASK	0xf
+
 #define SVM_TLB_FLUSH_NONE	0
 #define SVM_TLB_FLUSH_ALL	1
 #define SVM_TLB_FLUSH_ASID	3
