@@ -6,6 +6,7 @@
  * guest.  Long mode with exception stubs reporting the vector.
  */
 #include <cpuid.h>
+#include <sched.h>
 #include <inttypes.h>
 #include <string.h>
 
@@ -26,6 +27,7 @@
 #define MSR_SYSENTER_CS		0x174
 #define MSR_SYSENTER_ESP	0x175
 #define MSR_SYSENTER_EIP	0x176
+#define MSR_TSC_AUX		0xc0000103
 #define MSR_VM_CR		0xc0010114
 #define MSR_VM_HSAVE_PA		0xc0010117
 #define MSR_BOGUS		0x12345678
@@ -97,6 +99,15 @@ GUEST_ASM(guest_ic, ".code64",
 	"mov %fs:0, %rax\n\t"
 	G_REPORT
 	"jmp ic_done\n"
+	/* RSI = TSC_AUX value: write it, report what RDTSCP returns in ECX */
+	"ic_tsc_aux: mov $" STR(MSR_TSC_AUX) ", %ecx\n\t"
+	"mov %rsi, %rax\n\t"
+	"xor %edx, %edx\n\t"
+	"wrmsr\n\t"
+	"rdtscp\n\t"
+	"mov %rcx, %rax\n\t"
+	G_REPORT
+	"jmp ic_done\n"
 	/* RCX = XCR, EDX:EAX = value: set, read back, report */
 	"ic_xsetbv: xsetbv\n\t"
 	"xgetbv\n\t"
@@ -118,6 +129,7 @@ GUEST_LABEL(ic_monitor);
 GUEST_LABEL(ic_mwait);
 GUEST_LABEL(ic_rdpru);
 GUEST_LABEL(ic_invd);
+GUEST_LABEL(ic_tsc_aux);
 GUEST_LABEL(ic_rdmsr);
 GUEST_LABEL(ic_wrmsr);
 GUEST_LABEL(ic_msr_roundtrip);
@@ -353,6 +365,14 @@ static enum test_result test_wrmsr_vm_cr(void)
 	return ic_expect_exception(ic_wrmsr, &in, VECTOR_GP);
 }
 
+static unsigned int cpuid_edx_ext1(void)
+{
+	unsigned int a, b, c, d;
+
+	__cpuid(0x80000001, a, b, c, d);
+	return d;
+}
+
 static enum test_result check_msr_roundtrip(__u32 msr, __u64 value)
 {
 	struct ic_regs in = { .rcx = msr, .rsi = value };
@@ -390,6 +410,37 @@ static enum test_result test_passthrough_msrs_roundtrip(void)
 	for (i = 0; i < ARRAY_SIZE(msrs); i++)
 		if (check_msr_roundtrip(msrs[i].msr, msrs[i].value) != TEST_PASS)
 			return TEST_FAIL;
+	return TEST_PASS;
+}
+
+/*
+ * TSC_AUX is switched by hvm, not by the hardware: the guest's RDTSCP sees
+ * the value it wrote, and the host's RDTSCP on the same CPU right after
+ * still sees the host's (Linux keeps the CPU number in its low 12 bits).
+ */
+static enum test_result test_tsc_aux(void)
+{
+	struct ic_regs in = { .rsi = 0xabc123 };
+	unsigned int aux, i;
+	int before, after;
+	enum test_result r;
+	__u64 out;
+
+	if (!(cpuid_edx_ext1() & (1U << 27)))
+		return test_skip("no RDTSCP");
+	for (i = 0; i < 20; i++) {
+		r = ic_run(ic_tsc_aux, &in, &out, 1);
+		if (r != TEST_PASS)
+			return r;
+		TEST_ASSERT(out == 0xabc123, "guest RDTSCP returned ECX 0x%" PRIx64,
+			    (uint64_t)out);
+		before = sched_getcpu();
+		__builtin_ia32_rdtscp(&aux);
+		after = sched_getcpu();
+		TEST_ASSERT((int)(aux & 0xfff) == before || (int)(aux & 0xfff) == after,
+			    "host TSC_AUX 0x%x on CPU %d after the guest ran", aux,
+			    after);
+	}
 	return TEST_PASS;
 }
 
@@ -538,6 +589,8 @@ static const struct test_case cases[] = {
 	{ "STAR CSTAR SFMASK GS_BASE KERNEL_GS_BASE SYSENTER_* FS_BASE round-trip",
 	  test_passthrough_msrs_roundtrip },
 	{ "a guest's LSTAR does not leak into a new vCPU", test_lstar_isolated },
+	{ "guest TSC_AUX reaches its RDTSCP; the host's TSC_AUX is restored",
+	  test_tsc_aux },
 	{ "FS_BASE written by WRMSR is used by %fs: accesses", test_fs_base_msr_used },
 	{ "EFER.SCE written by WRMSR reads back", test_efer_sce },
 	{ "XSETBV of a valid XCR0 completes and XGETBV reads it", test_xsetbv_valid },
