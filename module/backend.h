@@ -78,5 +78,6 @@ struct hvm_backend_ops {
 
 extern const struct hvm_backend_ops *hvm_ops;
 extern const struct hvm_backend_ops hvm_svm_ops;
+extern const struct hvm_backend_ops hvm_vmx_ops;
 
 #endif /* HVM_BACKEND_H */

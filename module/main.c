@@ -66,8 +66,10 @@ static int __init hvm_init(void)
 	/* Jailhouse-style: one backend, picked from what the CPU has. */
 	if (boot_cpu_has(X86_FEATURE_SVM)) {
 		hvm_ops = &hvm_svm_ops;
+	} else if (boot_cpu_has(X86_FEATURE_VMX)) {
+		hvm_ops = &hvm_vmx_ops;
 	} else {
-		pr_err("hvm: no AMD-V (SVM) on this CPU; VT-x is not supported yet\n");
+		pr_err("hvm: this CPU has neither AMD-V (SVM) nor usable VT-x (VMX)\n");
 		return -EOPNOTSUPP;
 	}
 

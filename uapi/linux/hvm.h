@@ -27,6 +27,10 @@
 #define HVM_FEATURE_CLEAN	(1ULL << 3)	/* SVM VMCB clean bits */
 #define HVM_FEATURE_FLUSHASID	(1ULL << 4)	/* SVM flush-by-ASID */
 #define HVM_FEATURE_LA57	(1ULL << 5)	/* 5-level nested paging */
+#define HVM_FEATURE_VPID	(1ULL << 6)	/* VMX VPIDs */
+#define HVM_FEATURE_EPT_AD	(1ULL << 7)	/* VMX EPT accessed/dirty bits */
+#define HVM_FEATURE_UNRESTRICTED (1ULL << 8)	/* VMX unrestricted guest */
+#define HVM_FEATURE_PREEMPT_TIMER (1ULL << 9)	/* VMX preemption timer */
 
 struct hvm_info {
 	__u32 backend;		/* HVM_BACKEND_* */
@@ -93,6 +97,8 @@ struct hvm_sregs {
 #define HVM_EXIT_INTERNAL_ERROR	6	/* an exit hvm does not handle */
 #define HVM_EXIT_INTR		7	/* RUN returned -EINTR (signal) */
 
+#define HVM_FAIL_ENTRY_VMX_INSN_ERROR	(1ULL << 63)
+
 #define HVM_EXIT_IO_IN		0
 #define HVM_EXIT_IO_OUT		1
 
@@ -137,11 +143,16 @@ struct hvm_run {
 			__u8  is_write;
 			__u8  padding[3];
 		} mmio;
-		/* HVM_EXIT_FAIL_ENTRY */
+		/*
+		 * HVM_EXIT_FAIL_ENTRY.  SVM: reason -1 (VMEXIT_INVALID).
+		 * VMX: the exit reason with bit 31 set, and its qualification;
+		 * or HVM_FAIL_ENTRY_VMX_INSN_ERROR | the VM-instruction error.
+		 */
 		struct {
 			__u64 hardware_entry_failure_reason;
 			__u32 cpu;
 			__u32 padding;
+			__u64 qualification;
 		} fail_entry;
 		/* HVM_EXIT_INTERNAL_ERROR */
 		struct {

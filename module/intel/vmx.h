@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The VMX backend's own objects and the VMX instructions as C helpers.
+ * Field encodings and control bits are the kernel's <asm/vmx.h> (SDM vol.
+ * 3, appendix B and ch. 25).
+ */
+#ifndef HVM_INTEL_VMX_H
+#define HVM_INTEL_VMX_H
+
+#include <linux/list.h>
+#include <linux/types.h>
+#include <asm/asm.h>
+#include <asm/vmx.h>
+
+#include "hvm.h"
+#include "backend.h"
+
+struct vmx_vcpu {
+	struct hvm_vcpu vcpu;		/* first: the core allocates us */
+	void *vmcs;
+	u64 vmcs_pa;
+	int cpu;			/* where the VMCS is active, or -1 */
+	struct list_head loaded_link;	/* on that CPU's list */
+	bool launched;			/* VMRESUME, not VMLAUNCH */
+	u16 vpid;
+
+	/* The last exit, read right after it. */
+	u32 exit_reason;
+	u64 exit_qual;
+	u32 exit_intr_info;
+	u32 idt_vectoring_info;
+	u32 idt_vectoring_error;
+	u32 insn_len;
+	bool vmfail;			/* VMLAUNCH/VMRESUME failed */
+	u32 vm_insn_error;
+
+	u64 exit_rip;
+	u32 entry_intr_info;		/* event for the next entry */
+	u32 entry_error_code;
+	u32 entry_insn_len;
+	u64 cr8;
+
+	/* MSRs VMX does not switch (SDM 27.3.3): kept here, loaded around
+	 * entry with interrupts off. */
+	u64 guest_star, guest_lstar, guest_cstar, guest_sfmask, guest_kgs;
+};
+
+static inline struct vmx_vcpu *to_vmx(struct hvm_vcpu *vcpu)
+{
+	return container_of(vcpu, struct vmx_vcpu, vcpu);
+}
+
+/*
+ * VMREAD/VMWRITE.  If VMX was turned off under us (only on the way to a
+ * reboot) the fault is skipped: reads return 0.
+ */
+static __always_inline u64 vmcs_read(unsigned long field)
+{
+	unsigned long v = 0;
+
+	asm volatile("1: vmread %[f], %[v]\n2:\n"
+		     _ASM_EXTABLE(1b, 2b)
+		     : [v] "+r" (v) : [f] "r" (field) : "cc");
+	return v;
+}
+
+static __always_inline void vmcs_write(unsigned long field, u64 v)
+{
+	asm volatile("1: vmwrite %[v], %[f]\n2:\n"
+		     _ASM_EXTABLE(1b, 2b)
+		     : : [v] "rm" ((unsigned long)v), [f] "r" (field) : "cc");
+}
+
+static inline void vmcs_set_bits(unsigned long field, u32 bits)
+{
+	vmcs_write(field, vmcs_read(field) | bits);
+}
+
+static inline void vmcs_clear_bits(unsigned long field, u32 bits)
+{
+	vmcs_write(field, vmcs_read(field) & ~bits);
+}
+
+/* Features in use after module parameters; the controls chosen at load. */
+struct vmx_config {
+	u32 revision;
+	u32 pin, proc, proc2, exit, entry;
+	u64 ept_vpid_cap;
+	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
+	bool vpid, ept_ad, unrestricted, preemption_timer, invpcid, rdtscp;
+	u64 host_star, host_lstar, host_cstar, host_sfmask, host_pat, host_efer;
+};
+extern struct vmx_config vmx_cfg;
+extern u64 vmx_msr_bitmap_pa, vmx_io_bitmap_a_pa, vmx_io_bitmap_b_pa;
+
+/* vmcs.c */
+void vmx_vmcs_init(struct vmx_vcpu *vmx);
+void vmx_vmcs_reset(struct vmx_vcpu *vmx);
+void vmx_get_sregs(struct hvm_vcpu *vcpu, struct hvm_sregs *sregs);
+int vmx_set_sregs(struct hvm_vcpu *vcpu, const struct hvm_sregs *sregs);
+void vmx_get_segment(struct hvm_vcpu *vcpu, struct hvm_segment *seg,
+		     enum hvm_seg which);
+int vmx_get_cpl(struct hvm_vcpu *vcpu);
+u64 vmx_get_cr0(struct hvm_vcpu *vcpu);
+u64 vmx_get_cr4(struct hvm_vcpu *vcpu);
+u64 vmx_get_efer(struct hvm_vcpu *vcpu);
+int vmx_set_cr0(struct vmx_vcpu *vmx, u64 val);
+int vmx_set_cr4(struct vmx_vcpu *vmx, u64 val);
+int vmx_get_msr(struct hvm_vcpu *vcpu, u32 index, u64 *data);
+int vmx_set_msr(struct hvm_vcpu *vcpu, u32 index, u64 data);
+
+/* vmx_exit.c */
+int vmx_handle_exit(struct hvm_vcpu *vcpu);
+void vmx_inject_exception(struct hvm_vcpu *vcpu, u8 vector, bool has_error,
+			  u32 error_code);
+
+/* ept.c */
+extern const struct hvm_tdp_format vmx_ept_format;
+u64 vmx_eptp(struct hvm_vm *vm);
+void vmx_flush_guest(struct vmx_vcpu *vmx);
+int vmx_vpid_alloc(void);
+void vmx_vpid_free(int vpid);
+
+/* vmx_vmrun.S: 0 after a VM exit, 1 if VMLAUNCH/VMRESUME failed */
+int hvm_vmx_vmrun(u64 *regs, bool launched);
+void hvm_vmx_vmexit(void);
+void hvm_vmx_call_nmi(unsigned long handler);
+
+#endif /* HVM_INTEL_VMX_H */
