@@ -32,6 +32,10 @@ int hvm_emulate_cpuid(struct hvm_vcpu *vcpu)
 			c |= BIT(31);			/* hypervisor present */
 			c &= ~(BIT(5) | BIT(3));	/* VMX, MONITOR */
 			c &= ~BIT(27);			/* OSXSAVE: guest CR4 below */
+			/* XSAVE and AVX only when the host uses XSAVE: the
+			 * guest's state is switched with the host's. */
+			if (!boot_cpu_has(X86_FEATURE_OSXSAVE))
+				c &= ~(BIT(26) | BIT(28));
 			if (hvm_ops->get_cr4(vcpu) & X86_CR4_OSXSAVE)
 				c |= BIT(27);
 			b = (b & 0x00ffffff) | (vcpu->id << 24);	/* APIC ID */

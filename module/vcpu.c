@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/uaccess.h>
+#include <asm/processor-flags.h>
 
 #include "hvm.h"
 #include "backend.h"
@@ -173,6 +174,11 @@ static long hvm_vcpu_set_sregs(struct hvm_vcpu *vcpu, void __user *argp)
 
 	if (copy_from_user(&s, argp, sizeof(s)))
 		return -EFAULT;
+	/* What MOV to CR0 would refuse with #GP (SDM vol. 2, MOV CR): the
+	 * same answer on every backend, whatever its entry checks. */
+	if ((s.cr0 >> 32) || ((s.cr0 & X86_CR0_PG) && !(s.cr0 & X86_CR0_PE)) ||
+	    ((s.cr0 & X86_CR0_NW) && !(s.cr0 & X86_CR0_CD)))
+		return -EINVAL;
 	r = hvm_ops->set_sregs(vcpu, &s);
 	if (!r)
 		set_bit(HVM_REQ_TLB_FLUSH, &vcpu->requests);

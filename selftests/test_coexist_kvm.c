@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hvm and KVM (kvm_amd) in the same boot: only one of them can own the
+ * hvm and KVM (kvm_amd or kvm_intel) in the same boot: only one of them can own the
  * virtualization hardware at a time, the other is refused with EBUSY (or
- * similar) and works again once the first lets go.  Loads kvm_amd with
+ * similar) and works again once the first lets go.  Loads KVM with
  * enable_virt_at_load=0 so that KVM takes SVM only while it has VMs, and
  * unloads it at the end.  Everything is skipped when /dev/kvm cannot appear.
  */
@@ -50,6 +50,29 @@ static bool param_is_yes(const char *path)
 	return c == 'Y' || c == 'y' || c == '1';
 }
 
+/* KVM's vendor module for the hardware hvm is using. */
+static const char *kvm_vendor_module(void)
+{
+	struct hvm_info info;
+	int fd = open("/dev/hvm", O_RDWR);
+	const char *name = "kvm_amd";
+
+	if (fd >= 0) {
+		if (!ioctl(fd, HVM_GET_INFO, &info) && info.backend == HVM_BACKEND_VMX)
+			name = "kvm_intel";
+		close(fd);
+	}
+	return name;
+}
+
+static int run_modprobe(const char *args)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "modprobe %s >/dev/null 2>&1", args);
+	return system(cmd);
+}
+
 static enum test_result test_load_kvm(void)
 {
 	int i;
@@ -57,13 +80,13 @@ static enum test_result test_load_kvm(void)
 	if (access("/dev/kvm", F_OK)) {
 		if (system("modprobe kvm enable_virt_at_load=0 >/dev/null 2>&1") != 0)
 			system("modprobe kvm >/dev/null 2>&1");
-		if (system("modprobe kvm_amd >/dev/null 2>&1") != 0)
-			test_diag("modprobe kvm_amd failed");
+		if (run_modprobe(kvm_vendor_module()) != 0)
+			test_diag("modprobe %s failed", kvm_vendor_module());
 		for (i = 0; i < 50 && access("/dev/kvm", F_OK); i++)
 			usleep(20000);
 	}
 	if (access("/dev/kvm", F_OK))
-		return test_skip("/dev/kvm did not appear (no kvm_amd module?)");
+		return test_skip("/dev/kvm did not appear (no KVM vendor module?)");
 	kvm_loaded = true;
 	kvm_virt_at_load = param_is_yes(KVM_PARAM_VIRT_AT_LOAD);
 	if (kvm_virt_at_load)
@@ -77,7 +100,7 @@ static enum test_result test_hvm_runs_with_kvm_loaded(void)
 		return test_skip("no /dev/kvm");
 	if (kvm_virt_at_load)
 		return test_skip("KVM holds SVM from load on");
-	TEST_ASSERT(hvm_vm_runs(), "hvm does not run while kvm_amd is loaded and idle");
+	TEST_ASSERT(hvm_vm_runs(), "hvm does not run while KVM is loaded and idle");
 	return TEST_PASS;
 }
 
@@ -165,29 +188,30 @@ static enum test_result test_hvm_works_after_kvm(void)
 
 static enum test_result test_unload_kvm(void)
 {
+	char args[64];
 	int i;
 
 	if (!kvm_loaded)
 		return test_skip("no /dev/kvm");
-	TEST_ASSERT(system("modprobe -r kvm_amd kvm >/dev/null 2>&1") == 0,
-		    "modprobe -r kvm_amd kvm failed");
+	snprintf(args, sizeof(args), "-r %s kvm", kvm_vendor_module());
+	TEST_ASSERT(run_modprobe(args) == 0, "modprobe %s failed", args);
 	for (i = 0; i < 50 && !access("/dev/kvm", F_OK); i++)
 		usleep(20000);
 	TEST_ASSERT(access("/dev/kvm", F_OK), "/dev/kvm is still there");
-	TEST_ASSERT(hvm_vm_runs(), "hvm does not work after kvm_amd was unloaded");
+	TEST_ASSERT(hvm_vm_runs(), "hvm does not work after KVM was unloaded");
 	return TEST_PASS;
 }
 
 static const struct test_case cases[] = {
-	{ "kvm_amd loads next to hvm and /dev/kvm appears", test_load_kvm },
-	{ "hvm runs a guest while an idle kvm_amd is loaded", test_hvm_runs_with_kvm_loaded },
+	{ "kvm_amd/kvm_intel loads next to hvm and /dev/kvm appears", test_load_kvm },
+	{ "hvm runs a guest while an idle KVM is loaded", test_hvm_runs_with_kvm_loaded },
 	{ "KVM_CREATE_VM is refused while an hvm VM is open",
 	  test_kvm_refused_while_hvm_vm_open },
 	{ "KVM creates a VM and vCPU once the hvm VM is closed", test_kvm_works_after_hvm },
 	{ "HVM_CREATE_VM fails with EBUSY while a KVM VM is open",
 	  test_hvm_refused_while_kvm_vm_open },
 	{ "hvm runs a guest again once the KVM VM is closed", test_hvm_works_after_kvm },
-	{ "modprobe -r kvm_amd kvm; hvm still runs", test_unload_kvm },
+	{ "KVM unloaded again; hvm still runs", test_unload_kvm },
 };
 
 int main(void)

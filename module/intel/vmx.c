@@ -46,7 +46,7 @@ static DEFINE_PER_CPU(struct list_head, vmx_loaded);
 static DEFINE_PER_CPU(void *, vmx_current);
 
 /* The preemption timer counts down at TSC >> rate (SDM 26.5.1). */
-#define VMX_PREEMPTION_TIMER_VALUE	0x4000000
+#define HVM_PREEMPTION_TIMER_TICKS	0x4000000
 
 extern void asm_exc_nmi_noist(void);
 
@@ -512,10 +512,9 @@ static void vmx_load_guest_msrs(struct vmx_vcpu *vmx)
 	wrmsrl(MSR_KERNEL_GS_BASE, vmx->guest_kgs);
 }
 
+/* After vmx_restore_host(), which may reload GS (and so KERNEL_GS_BASE). */
 static void vmx_load_host_msrs(struct vmx_vcpu *vmx, struct vmx_host_state *h)
 {
-	/* SWAPGS in the guest changes it without an exit: read it back. */
-	rdmsrl(MSR_KERNEL_GS_BASE, vmx->guest_kgs);
 	wrmsrl(MSR_KERNEL_GS_BASE, h->kgs_base);
 	if (vmx->guest_star != vmx_cfg.host_star)
 		wrmsrl(MSR_STAR, vmx_cfg.host_star);
@@ -577,7 +576,7 @@ static void vmx_vcpu_run(struct hvm_vcpu *vcpu)
 	}
 	vmx_write_entry_event(vmx);
 	if (vmx_cfg.preemption_timer)
-		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, VMX_PREEMPTION_TIMER_VALUE);
+		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, HVM_PREEMPTION_TIMER_TICKS);
 	if (vcpu->cr2 != native_read_cr2())
 		native_write_cr2(vcpu->cr2);
 	vmx_load_guest_msrs(vmx);
@@ -591,8 +590,10 @@ static void vmx_vcpu_run(struct hvm_vcpu *vcpu)
 	vmx->vmfail = hvm_vmx_vmrun(vcpu->regs, vmx->launched);
 
 	vcpu->cr2 = native_read_cr2();
-	vmx_load_host_msrs(vmx, &h);
+	/* SWAPGS in the guest changes it without an exit: read it back. */
+	rdmsrl(MSR_KERNEL_GS_BASE, vmx->guest_kgs);
 	vmx_restore_host(&h, cpu);
+	vmx_load_host_msrs(vmx, &h);
 
 	vmx->entry_intr_info = 0;
 	if (vmx->vmfail) {
@@ -604,8 +605,10 @@ static void vmx_vcpu_run(struct hvm_vcpu *vcpu)
 			vmx->launched = true;
 		return;
 	}
-	vmx->launched = true;
 	vmx_read_exit(vmx);
+	/* A VM-entry failure leaves the launch state as it was (SDM 27.8). */
+	if (!(vmx->exit_reason & VMX_EXIT_REASONS_FAILED_VMENTRY))
+		vmx->launched = true;
 	vmx->exit_rip = vcpu->rip;
 
 	/* The host's NMI made us exit: run its handler now, before anything
