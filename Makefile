@@ -2,13 +2,14 @@
 # hvm: top-level build.  `make` builds the module, the runner and the selftests.
 #   make check   the whole test: build warning-free, then the selftests in QEMU
 #                test VMs (AMD-V under TCG), ends with "N passed, N failed"
+#   make check-bochs  the same in the Bochs test VMs (VT-x and AMD-V)
 #   make run     boot a test VM that loads hvm.ko and runs the demo guest
 # See Documentation/testing.rst for the variables (CPUS, KVER, TEST_TIMEOUT...).
 # KDIR: the running kernel's build dir when it exists, else the newest installed one.
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(lastword $(shell ls -d /lib/modules/*/build 2>/dev/null | sort -V)))
 
-.PHONY: all module userspace selftests check run clean
+.PHONY: all module userspace selftests check check-bochs run clean
 
 all: module userspace selftests
 
@@ -28,6 +29,12 @@ userspace selftests:
 # through the environment, e.g. `make check CPUS=EPYC TEST_TIMEOUT=60`.
 check:
 	@tools/testvm/check.sh
+
+# The same in the Bochs test VMs only (VMX, and SVM with more features):
+# `make check CPUS=bochs:MODEL` for one.  Slow: about 2 minutes a boot.
+BOCHS_CPUS ?= bochs:broadwell_ult bochs:zambezi
+check-bochs:
+	@CPUS="$(BOCHS_CPUS)" tools/testvm/check.sh
 
 # The demo command comes from userspace/Makefile (print-hello-cmd); RUN_CMD
 # or RUN_ARGS override it (see Documentation/testing.rst).

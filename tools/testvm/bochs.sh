@@ -3,15 +3,24 @@
 # bochs.sh MODEL INITRD LOG: boot the test kernel under Bochs (cpu: model=MODEL,
 # e.g. corei7_skylake_x for VMX, zambezi for SVM) from an isolinux CD holding
 # /boot/vmlinuz-$KVER and INITRD, serial console into LOG.  Bochs is killed
-# after VM_TIMEOUT seconds (default 1800).
+# after VM_TIMEOUT seconds (default 1800), or when the guest hangs: no new
+# "### " marker of init.sh for BOCHS_HANG seconds (4 x TEST_TIMEOUT + 300).
 # Exit status: 0 after the guest's poweroff (Bochs itself exits 1 then), 124
-# on the timeout, else Bochs's.  Next to LOG (foo.log): foo.bochs.log, Bochs's
-# own log (it names a failed VM-entry check: "VMENTER FAIL: ..."), and
-# foo.bochs.d/ with the ISO, bochsrc and the terminal display's output.
+# when killed, else Bochs's (1 after a Bochs panic).  Next to LOG (foo.log):
+# foo.bochs.log, Bochs's own log (it names a failed VM-entry check: "VMENTER
+# FAIL: ..."), and foo.bochs.d/ with the ISO, bochsrc and the terminal
+# display's output.
 # Variables: KVER, SMP (default 2), BOCHS_MEGS (default 1024), BOCHS_IPS
 # (emulated instructions per second of guest time, default 100000000),
-# APPEND_EXTRA (more kernel command line), BOCHS_KERNEL (boot this bzImage
-# instead of /boot/vmlinuz-$KVER).
+# APPEND_EXTRA (more kernel command line), BOCHS_HANG, BOCHS_BOOT: "pvh"
+# (default) or "bzimage", see below.
+#
+# BOCHS_BOOT=bzimage boots /boot/vmlinuz-$KVER as it is: its XZ
+# decompression alone takes about a minute under Bochs.  BOCHS_BOOT=pvh boots
+# the same kernel uncompressed: the host extracts the vmlinux ELF from the
+# bzImage (xz), and pvhboot.c, a small Multiboot kernel that ISOLINUX's
+# mboot.c32 loads with vmlinux and the initramfs as modules, enters it at
+# its PVH entry point (as QEMU's -kernel vmlinux does).
 set -eu
 
 model=$1
@@ -19,7 +28,7 @@ initrd=$2
 log=$3
 here=$(cd "$(dirname "$0")" && pwd)
 kver=${KVER:-$("$here/kver.sh")}
-kernel=${BOCHS_KERNEL:-/boot/vmlinuz-$kver}
+kernel=/boot/vmlinuz-$kver
 stem=${log%.log}
 work=$stem.bochs.d
 blog=$stem.bochs.log
@@ -30,17 +39,43 @@ mkdir -p "$work/iso/isolinux"
 : >"$blog"
 
 # The boot CD: ISOLINUX loads the kernel and the initramfs from it.
-cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 \
-	"$work/iso/isolinux/"
-cp "$kernel" "$work/iso/vmlinuz"
-cp "$initrd" "$work/iso/initrd.gz"
+cmdline="console=ttyS0,115200 panic=-1 loglevel=5 printk.time=1 ${APPEND_EXTRA:-}"
+syslinux=/usr/lib/syslinux/modules/bios
+cp /usr/lib/ISOLINUX/isolinux.bin "$syslinux/ldlinux.c32" "$work/iso/isolinux/"
+# One gzip member: mboot.c32 (pvh) unpacks only the first one.
+gzip -dcf "$initrd" | gzip -1 >"$work/iso/initrd.gz"
+case ${BOCHS_BOOT:-pvh} in
+bzimage)
+	cp "$kernel" "$work/iso/vmlinuz"
+	boot="KERNEL /vmlinuz
+  APPEND initrd=/initrd.gz $cmdline" ;;
+pvh)
+	# The bzImage's payload (the setup header's payload_offset and
+	# payload_length, after the setup sectors) is vmlinux, XZ-compressed,
+	# then its size in 4 bytes (--single-stream: not another stream).
+	u() { od -An -t "u$1" -j "$2" -N "$1" "$kernel" | tr -d ' '; }
+	sects=$(u 1 497)
+	[ "$sects" -ne 0 ] || sects=4	# 0 means 4
+	off=$(( (sects + 1) * 512 + $(u 4 584) ))
+	tail -c +$((off + 1)) "$kernel" | head -c "$(u 4 588)" |
+		xz -dc --single-stream >"$work/iso/vmlinux"
+	gcc -m32 -O2 -Wall -ffreestanding -fno-pic -fno-stack-protector \
+		-fno-asynchronous-unwind-tables -nostdlib -static \
+		-Wl,-Ttext-segment=0x100000,-n,--build-id=none,--no-warn-rwx-segments \
+		-o "$work/iso/pvhboot.elf" "$here/pvhboot.c"
+	cp "$syslinux/mboot.c32" "$syslinux/libcom32.c32" "$work/iso/isolinux/"
+	boot="KERNEL mboot.c32
+  APPEND /pvhboot.elf $cmdline --- /vmlinux --- /initrd.gz" ;;
+*)
+	echo "bochs.sh: BOCHS_BOOT=$BOCHS_BOOT: neither pvh nor bzimage" >&2
+	exit 2 ;;
+esac
 cat >"$work/iso/isolinux/isolinux.cfg" <<EOF
 DEFAULT hvm
 PROMPT 0
 TIMEOUT 0
 LABEL hvm
-  KERNEL /vmlinuz
-  APPEND initrd=/initrd.gz console=ttyS0,115200 panic=-1 loglevel=5 printk.time=1 ${APPEND_EXTRA:-}
+  $boot
 EOF
 xorriso -as mkisofs -quiet -R -o $work/boot.iso \
 	-b isolinux/isolinux.bin -c isolinux/boot.cat \
@@ -66,18 +101,42 @@ error: action=report
 info: action=report
 debug: action=ignore
 mouse: enabled=0
+speaker: enabled=0
 pci: enabled=1, chipset=i440fx
 EOF
 # The debugger (Debian builds it in) stops at a prompt: continue, and quit
 # once the simulation ends.
 printf 'c\nquit\n' >"$work/dbg.rc"
 
+# A hung guest (a CPU stuck with interrupts off) never reaches its own
+# per-test timeout: when no new "### " marker came for BOCHS_HANG seconds
+# (default 4 x TEST_TIMEOUT + 300), stop Bochs as the timeout would (124).
+hang=${BOCHS_HANG:-$((4 * ${TEST_TIMEOUT:-180} + 300))}
+watchdog() {
+	last="" since=$(date +%s)
+	while sleep 10; do
+		m=$(grep -a -o '### .*' "$log" | tail -n 1)
+		now=$(date +%s)
+		if [ "$m" != "$last" ]; then
+			last=$m since=$now
+		elif [ $((now - since)) -ge "$hang" ]; then
+			echo "bochs.sh: nothing new after \"${m:-boot}\" for $hang s: stopped" >&2
+			kill -ALRM "$(cat "$work/timeout.pid")"	# timeout's "time's up"
+			return
+		fi
+	done
+}
+watchdog &
+wd=$!
+
 # The term display needs a terminal: script(1) gives it a pty.  timeout
-# runs inside it with --foreground so that Bochs may read the pty.
+# runs inside it with --foreground so that Bochs may read the pty; Bochs
+# ignores SIGTERM (its debugger catches it), so KILL.
 rc=0
-TERM=vt100 script -qfec "timeout --foreground -k 10 ${VM_TIMEOUT:-1800} \
-	bochs -q -f '$work/bochsrc' -rc '$work/dbg.rc'" /dev/null \
-	</dev/null >"$work/term.out" 2>&1 || rc=$?
+TERM=vt100 script -qfec "echo \$\$ >'$work/timeout.pid'; exec timeout --foreground \
+	-s KILL ${VM_TIMEOUT:-1800} bochs -q -f '$work/bochsrc' -rc '$work/dbg.rc'" \
+	/dev/null </dev/null >"$work/term.out" 2>&1 || rc=$?
+kill $wd 2>/dev/null || true
 # The guest's "poweroff -f" ends Bochs with exit status 1.
 if [ $rc -eq 1 ] && grep -q 'ACPI control: soft power off' "$blog"; then
 	rc=0

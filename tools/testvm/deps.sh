@@ -35,6 +35,16 @@ need sparse sparse
 need make make
 need gcc gcc
 need kmod modinfo
+# Bochs test VMs (CPUS="bochs:MODEL", VMX): Bochs, its BIOSes and terminal
+# display, and what bochs.sh makes the isolinux boot CD with.
+need bochs bochs
+need bochsbios
+need vgabios
+need bochs-term
+need isolinux
+need syslinux-common
+need xorriso xorriso
+need xz-utils xz		# bochs.sh unpacks vmlinux from the bzImage
 
 if [ -z "$missing" ]; then
 	exit 0

@@ -103,6 +103,18 @@ echo "### DMESG END"
 echo "### TAINT $(cat /proc/sys/kernel/tainted)"
 echo "### HVM-HARNESS DONE"
 sync
+# Bochs's UART sends at 115200 baud in guest time: power off only once the
+# kernel has handed all our output to it (ttyS0's tx count stands still),
+# else the log loses its end.  QEMU's takes it at once: two reads, 0.4 s.
+prev=""
+i=0
+while [ $i -lt 150 ]; do
+	cur=$(grep -m1 -o 'tx:[0-9]*' /proc/tty/driver/serial 2>/dev/null)
+	[ -z "$cur" ] || [ "$cur" = "$prev" ] && break
+	prev=$cur
+	i=$((i + 1))
+	sleep 0.2
+done
 poweroff -f
 # Should poweroff fail: halt via sysrq; the host's timeout is the last resort.
 echo o >/proc/sysrq-trigger

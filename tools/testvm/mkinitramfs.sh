@@ -68,11 +68,11 @@ for dep in $(modinfo -F depends "$HVM_KO" 2>/dev/null | tr , ' '); do
 	done
 done
 
-# The reference hypervisor (Debian's kvm_amd and what it needs), laid out as
-# in /lib/modules so `modprobe kvm_amd` works in the VM.
+# The reference hypervisors (Debian's kvm_amd, kvm_intel and what they
+# need), laid out as in /lib/modules so `modprobe kvm_amd` works in the VM.
 kmods=/lib/modules/$kver
 mkdir -p "$stage$kmods"
-for m in kvm_amd; do
+for m in kvm_amd kvm_intel; do
 	modprobe -S "$kver" --show-depends "$m" 2>/dev/null |
 	awk '$1 == "insmod" { print $2 }' | while read -r ko; do
 		mkdir -p "$stage$(dirname "$ko")"

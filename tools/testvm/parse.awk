@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # parse.awk: judge one test VM's serial log (written by init.sh's markers).
 #   RUN_EXPECT=text awk -v vm=EPYC -v qrc=0 -v benign=benign.re -f parse.awk LOG
+# qrc: the emulator's exit status (124/137: killed at the timeout); emu: its
+# name in the messages (default QEMU).
 # Prints one TAP-ish line per result, "ok - VM: what" / "not ok - VM: what"
 # (a skipped test point keeps its "# SKIP reason"), plus "#" diagnostics.
 # Counted: every selftest TAP point, one line per selftest binary (plan
@@ -51,6 +53,7 @@ BEGIN {
 		close(benign)
 	}
 	expect = ENVIRON["RUN_EXPECT"]
+	if (emu == "") emu = "QEMU"
 	started = done = 0
 	insmod = devnode = rmmod = taint = ""
 	ntests = 0; cur = ""; nprob = 0; skiptests = 0
@@ -156,5 +159,5 @@ END {
 	if (qrc == "124" || qrc == "137")
 		result(0, "VM powered off: no, killed at the host's timeout")
 	else
-		result(done && qrc == "0", "VM powered off cleanly" (done ? "" : ": no DONE marker") (qrc == "0" ? "" : ", QEMU exit " qrc))
+		result(done && qrc == "0", "VM powered off cleanly" (done ? "" : ": no DONE marker") (qrc == "0" ? "" : ", " emu " exit " qrc))
 }
