@@ -18,7 +18,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 OUT=${OUT:-$root/build/testvm}
-CPUS=${CPUS:-EPYC max}
+CPUS=${CPUS:-EPYC max bochs:broadwell_ult}
 export TEST_TIMEOUT="${TEST_TIMEOUT:-180}"
 mkdir -p "$OUT"
 summary=$OUT/summary.tap
