@@ -6,6 +6,9 @@
  * guest.  Long mode with exception stubs reporting the vector.
  */
 #include <cpuid.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <sched.h>
 #include <inttypes.h>
 #include <string.h>
@@ -463,6 +466,63 @@ static enum test_result test_tsc_aux(void)
 	return TEST_PASS;
 }
 
+/* Read an MSR of CPU 0 through the msr driver; false if unavailable. */
+static bool host_msr(__u32 msr, __u64 *val)
+{
+	int fd = open("/dev/cpu/0/msr", O_RDONLY);
+	bool ok;
+
+	if (fd < 0 && system("modprobe msr >/dev/null 2>&1") == 0)
+		fd = open("/dev/cpu/0/msr", O_RDONLY);
+	if (fd < 0)
+		return false;
+	ok = pread(fd, val, 8, msr) == 8;
+	close(fd);
+	return ok;
+}
+
+/*
+ * The SYSCALL MSRs a guest writes are never left on the host: on SVM they
+ * are switched by VMSAVE/VMLOAD, on VMX by hvm around each entry.  Runs on
+ * CPU 0 and reads the host's values there before and after.
+ */
+static enum test_result test_syscall_msrs_not_leaked(void)
+{
+	static const struct { __u32 msr; __u64 value; } msrs[] = {
+		/* not Linux's own STAR (0x0023001000000000) */
+		{ MSR_STAR, 0x001b000800000000ULL },
+		{ MSR_LSTAR, 0xffffffff8badf00dULL },
+		{ MSR_CSTAR, 0xffffffff8badcafeULL },
+		{ MSR_SFMASK, 0x47700 },
+		{ MSR_KERNEL_GS_BASE, 0xffff888012345000ULL },
+	};
+	__u64 before[ARRAY_SIZE(msrs)], after;
+	cpu_set_t set;
+	unsigned int i;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		return test_skip("cannot run on CPU 0");
+	for (i = 0; i < ARRAY_SIZE(msrs); i++)
+		if (!host_msr(msrs[i].msr, &before[i]))
+			return test_skip("no /dev/cpu/0/msr (msr driver)");
+	for (i = 0; i < ARRAY_SIZE(msrs); i++)
+		if (check_msr_roundtrip(msrs[i].msr, msrs[i].value) != TEST_PASS)
+			return TEST_FAIL;
+	for (i = 0; i < ARRAY_SIZE(msrs); i++) {
+		TEST_ASSERT(host_msr(msrs[i].msr, &after), "reading MSR 0x%x", msrs[i].msr);
+		TEST_ASSERT(after == before[i] && after != msrs[i].value,
+			    "host MSR 0x%x is 0x%" PRIx64 " after the guest ran (was 0x%" PRIx64 ")",
+			    msrs[i].msr, (uint64_t)after, (uint64_t)before[i]);
+	}
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	CPU_SET(1, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+	return TEST_PASS;
+}
+
 /* A value written to LSTAR by one guest is not seen by another vCPU. */
 static enum test_result test_lstar_isolated(void)
 {
@@ -611,6 +671,8 @@ static const struct test_case cases[] = {
 	{ "STAR CSTAR SFMASK GS_BASE KERNEL_GS_BASE SYSENTER_* FS_BASE round-trip",
 	  test_passthrough_msrs_roundtrip },
 	{ "a guest's LSTAR does not leak into a new vCPU", test_lstar_isolated },
+	{ "guest STAR/LSTAR/CSTAR/SFMASK/KERNEL_GS_BASE never stay on the host",
+	  test_syscall_msrs_not_leaked },
 	{ "guest TSC_AUX reaches its RDTSCP; the host's TSC_AUX is restored",
 	  test_tsc_aux },
 	{ "FS_BASE written by WRMSR is used by %fs: accesses", test_fs_base_msr_used },

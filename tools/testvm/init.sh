@@ -32,8 +32,11 @@ echo "### TAINT-BEFORE $(cat /proc/sys/kernel/tainted)"
 while read -r m; do
 	insmod "/modules/$m" || echo "### note: insmod $m failed"
 done </etc/hvm-modules
+# Per-VM module parameters from the harness (hvmtest_args=a=1,b=0).
+vmargs=$(sed -n 's/.*hvmtest_args=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' ')
+[ -z "$vmargs" ] || echo "### INSMOD-ARGS $vmargs"
 # shellcheck disable=SC2086
-insmod /hvm.ko $INSMOD_ARGS
+insmod /hvm.ko $INSMOD_ARGS $vmargs
 rc=$?
 echo "### INSMOD rc=$rc"
 loaded=0

@@ -72,7 +72,7 @@ done
 # need), laid out as in /lib/modules so `modprobe kvm_amd` works in the VM.
 kmods=/lib/modules/$kver
 mkdir -p "$stage$kmods"
-for m in kvm_amd kvm_intel; do
+for m in kvm_amd kvm_intel msr; do
 	modprobe -S "$kver" --show-depends "$m" 2>/dev/null |
 	awk '$1 == "insmod" { print $2 }' | while read -r ko; do
 		mkdir -p "$stage$(dirname "$ko")"
