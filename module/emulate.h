@@ -48,6 +48,8 @@ void hvm_write_reg(struct hvm_vcpu *vcpu, int reg, int size, bool high_byte,
 		   u64 val);
 u64 hvm_read_reg(struct hvm_vcpu *vcpu, int reg, int size, bool high_byte);
 
+bool hvm_pat_valid(u64 pat);
+
 /* Guest TSC_AUX around guest entry, interrupts off. */
 void hvm_msr_load_guest(struct hvm_vcpu *vcpu);
 void hvm_msr_load_host(struct hvm_vcpu *vcpu);

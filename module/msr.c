@@ -14,6 +14,21 @@
 #include "backend.h"
 #include "emulate.h"
 
+/* Each of the eight PAT entries a valid memory type: 0, 1, 4, 5, 6 or 7
+ * (SDM 13.12.2). */
+bool hvm_pat_valid(u64 pat)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		u8 t = pat >> (i * 8);
+
+		if (t > 7 || t == 2 || t == 3)
+			return false;
+	}
+	return true;
+}
+
 static int msr_gp(struct hvm_vcpu *vcpu)
 {
 	hvm_ops->inject_exception(vcpu, X86_TRAP_GP, true, 0);

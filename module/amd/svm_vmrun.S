@@ -10,20 +10,8 @@
 #include <asm/asm.h>
 #include <asm/nospec-branch.h>
 
-#define REG_RCX		(1 * 8)
-#define REG_RDX		(2 * 8)
-#define REG_RBX		(3 * 8)
-#define REG_RBP		(5 * 8)
-#define REG_RSI		(6 * 8)
-#define REG_RDI		(7 * 8)
-#define REG_R8		(8 * 8)
-#define REG_R9		(9 * 8)
-#define REG_R10		(10 * 8)
-#define REG_R11		(11 * 8)
-#define REG_R12		(12 * 8)
-#define REG_R13		(13 * 8)
-#define REG_R14		(14 * 8)
-#define REG_R15		(15 * 8)
+#include "vmrun_regs.h"
+
 
 	.section .text, "ax"
 
@@ -49,19 +37,7 @@ SYM_FUNC_START(hvm_svm_vmrun)
 2:	mov %rsi, %rax
 3:	vmload %rax
 4:
-	mov REG_RCX(%rdi), %rcx
-	mov REG_RDX(%rdi), %rdx
-	mov REG_RBX(%rdi), %rbx
-	mov REG_RBP(%rdi), %rbp
-	mov REG_RSI(%rdi), %rsi
-	mov REG_R8(%rdi),  %r8
-	mov REG_R9(%rdi),  %r9
-	mov REG_R10(%rdi), %r10
-	mov REG_R11(%rdi), %r11
-	mov REG_R12(%rdi), %r12
-	mov REG_R13(%rdi), %r13
-	mov REG_R14(%rdi), %r14
-	mov REG_R15(%rdi), %r15
+	HVM_LOAD_GPRS %rdi
 	mov REG_RDI(%rdi), %rdi
 
 	/* Clear CPU buffers where the host asks for it before VMRUN (TSA). */
@@ -74,20 +50,7 @@ SYM_FUNC_START(hvm_svm_vmrun)
 
 	/* RAX holds the VMCB address again; guest GPRs go to @regs. */
 	mov 16(%rsp), %rax
-	mov %rcx, REG_RCX(%rax)
-	mov %rdx, REG_RDX(%rax)
-	mov %rbx, REG_RBX(%rax)
-	mov %rbp, REG_RBP(%rax)
-	mov %rsi, REG_RSI(%rax)
-	mov %rdi, REG_RDI(%rax)
-	mov %r8,  REG_R8(%rax)
-	mov %r9,  REG_R9(%rax)
-	mov %r10, REG_R10(%rax)
-	mov %r11, REG_R11(%rax)
-	mov %r12, REG_R12(%rax)
-	mov %r13, REG_R13(%rax)
-	mov %r14, REG_R14(%rax)
-	mov %r15, REG_R15(%rax)
+	HVM_STORE_GPRS %rax
 
 	mov 8(%rsp), %rax
 7:	vmsave %rax
@@ -100,15 +63,7 @@ SYM_FUNC_START(hvm_svm_vmrun)
 	UNTRAIN_RET
 	ALTERNATIVE "", "call entry_ibpb", X86_FEATURE_IBPB_ON_VMEXIT
 
-	/* No guest values stay in registers. */
-	xor %ecx, %ecx
-	xor %edx, %edx
-	xor %esi, %esi
-	xor %edi, %edi
-	xor %r8d, %r8d
-	xor %r9d, %r9d
-	xor %r10d, %r10d
-	xor %r11d, %r11d
+	HVM_CLEAR_SCRATCH_GPRS
 
 	add $16, %rsp
 	pop %rbx

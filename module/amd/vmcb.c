@@ -11,6 +11,7 @@
 
 #include "svm.h"
 #include "backend.h"
+#include "emulate.h"
 
 static_assert(offsetof(struct vmcb, control.iopm_base_pa) == 0x040);
 static_assert(offsetof(struct vmcb, control.int_ctl) == 0x060);
@@ -247,8 +248,6 @@ int svm_set_msr(struct hvm_vcpu *vcpu, u32 index, u64 data)
 {
 	struct vmcb_save *s = &to_svm(vcpu)->vmcb->save;
 	u64 allowed = EFER_SCE | EFER_LME | EFER_LMA | EFER_NX | EFER_FFXSR;
-	int i;
-
 	switch (index) {
 	case MSR_EFER:
 		if (data & ~allowed)
@@ -261,13 +260,8 @@ int svm_set_msr(struct hvm_vcpu *vcpu, u32 index, u64 data)
 		svm_mark_dirty(to_svm(vcpu), SVM_CLEAN_CR);
 		return 0;
 	case MSR_IA32_CR_PAT:
-		/* Each entry: a valid memory type (0, 1, 4, 5, 6, 7). */
-		for (i = 0; i < 8; i++) {
-			u8 t = data >> (i * 8);
-
-			if (t > 7 || t == 2 || t == 3)
-				return -EINVAL;
-		}
+		if (!hvm_pat_valid(data))
+			return -EINVAL;
 		s->g_pat = data;
 		svm_mark_dirty(to_svm(vcpu), SVM_CLEAN_NP);
 		return 0;

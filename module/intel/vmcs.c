@@ -10,6 +10,7 @@
 #include <asm/traps.h>
 
 #include "vmx.h"
+#include "emulate.h"
 
 #define VMX_DEFAULT_PAT		0x0007040600070406ULL
 
@@ -370,7 +371,6 @@ int vmx_set_msr(struct hvm_vcpu *vcpu, u32 index, u64 data)
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 	u64 allowed = EFER_SCE | EFER_LME | EFER_LMA | EFER_NX;
 	u64 efer = vmcs_read(GUEST_IA32_EFER);
-	int i;
 
 	switch (index) {
 	case MSR_EFER:
@@ -381,12 +381,8 @@ int vmx_set_msr(struct hvm_vcpu *vcpu, u32 index, u64 data)
 		vmx_write_efer((data & ~EFER_LMA) | (efer & EFER_LMA));
 		return 0;
 	case MSR_IA32_CR_PAT:
-		for (i = 0; i < 8; i++) {
-			u8 t = data >> (i * 8);
-
-			if (t > 7 || t == 2 || t == 3)
-				return -EINVAL;
-		}
+		if (!hvm_pat_valid(data))
+			return -EINVAL;
 		vmcs_write(GUEST_IA32_PAT, data);
 		return 0;
 	case MSR_STAR:
