@@ -131,6 +131,11 @@ void hvm_segment_system(struct hvm_segment *seg, __u16 selector, __u8 type,
 int hvm_vm_setup_sys_tables(struct hvm_vm *vm);
 
 /* mode_*.c: put a vCPU in a mode, at rip with the stack at sp */
+/* Shared by the mode setups (mode_common.c). */
+int hvm_mode_flat_sregs(struct hvm_vcpu *vcpu, struct hvm_sregs *sregs,
+			__u16 code_sel, bool db, bool l, __u16 idt_limit);
+int hvm_mode_start(struct hvm_vcpu *vcpu, __u64 rip, __u64 rsp);
+
 int hvm_vcpu_setup_real(struct hvm_vcpu *vcpu, __u64 entry, __u16 sp);
 int hvm_vcpu_setup_prot32(struct hvm_vcpu *vcpu, __u64 entry, __u64 sp);
 int hvm_vcpu_setup_long64(struct hvm_vcpu *vcpu, __u64 entry, __u64 sp);

@@ -5,14 +5,12 @@
  * start; entry must lie below 1 MiB.  The IDT is the IVT at 0 (limit 0x3ff).
  */
 #include <errno.h>
-#include <string.h>
 
 #include "libhvm.h"
 
 int hvm_vcpu_setup_real(struct hvm_vcpu *vcpu, __u64 entry, __u16 sp)
 {
 	struct hvm_sregs sregs;
-	struct hvm_regs regs;
 	__u16 sel;
 
 	if (entry >= 0x100000) {
@@ -42,10 +40,5 @@ int hvm_vcpu_setup_real(struct hvm_vcpu *vcpu, __u64 entry, __u16 sp)
 	sregs.efer = 0;
 	if (hvm_vcpu_set_sregs(vcpu, &sregs))
 		return -1;
-
-	memset(&regs, 0, sizeof(regs));
-	regs.rip = entry & 0xffff;
-	regs.rsp = sp;
-	regs.rflags = 2;
-	return hvm_vcpu_set_regs(vcpu, &regs);
+	return hvm_mode_start(vcpu, entry & 0xffff, sp);
 }
