@@ -137,9 +137,16 @@ TERM=vt100 script -qfec "echo \$\$ >'$work/timeout.pid'; exec timeout --foregrou
 	-s KILL ${VM_TIMEOUT:-1800} bochs -q -f '$work/bochsrc' -rc '$work/dbg.rc'" \
 	/dev/null </dev/null >"$work/term.out" 2>&1 || rc=$?
 kill $wd 2>/dev/null || true
-# The guest's "poweroff -f" ends Bochs with exit status 1.
-if [ $rc -eq 1 ] && grep -q 'ACPI control: soft power off' "$blog"; then
-	rc=0
+# The guest's "poweroff -f" ends Bochs with exit status 1.  Bochs 2.7 now
+# and then crashes (SIGSEGV, 139) while tearing down after that power-off:
+# seen once in about ten runs, after every test had passed.  The guest was
+# done, so that counts as a power-off too, said in the log.
+if grep -q 'ACPI control: soft power off' "$blog"; then
+	case $rc in
+	1) rc=0 ;;
+	139) echo "bochs.sh: Bochs crashed (SIGSEGV) after the guest's power-off" >&2
+	     rc=0 ;;
+	esac
 fi
 echo "bochs.sh: Bochs exit $rc" >&2
 exit $rc
