@@ -32,7 +32,7 @@ check:
 
 # The same in the Bochs test VMs only (VMX, and SVM with more features):
 # `make check CPUS=bochs:MODEL` for one.  Slow: about 2 minutes a boot.
-BOCHS_CPUS ?= bochs:broadwell_ult bochs:zambezi
+BOCHS_CPUS ?= bochs:corei7_skylake_x bochs:zambezi
 check-bochs:
 	@CPUS="$(BOCHS_CPUS)" tools/testvm/check.sh
 

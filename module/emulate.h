@@ -52,7 +52,6 @@ bool hvm_pat_valid(u64 pat);
 
 /* Guest TSC_AUX around guest entry, interrupts off. */
 void hvm_msr_load_guest(struct hvm_vcpu *vcpu);
-void hvm_msr_load_host(struct hvm_vcpu *vcpu);
 
 /* Guest XCR0/PKRU around guest entry, interrupts off. */
 void hvm_xstate_init(void);

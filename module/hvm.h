@@ -113,7 +113,6 @@ struct hvm_vcpu {
 	u32 pkru, host_pkru;
 	u32 tsc_aux;			/* the guest's, once it wrote one */
 	bool tsc_aux_set;
-	u64 host_tsc_aux;
 
 	struct hvm_pending_exit pending;
 	u64 exits;

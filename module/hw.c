@@ -17,6 +17,7 @@
 
 #include "hvm.h"
 #include "backend.h"
+#include "user_return.h"
 
 bool hvm_rebooting;
 
@@ -44,6 +45,7 @@ static int hvm_cpu_on_this(void)
 
 static void hvm_cpu_off_this(void)
 {
+	hvm_uret_cpu_off();
 	if (!this_cpu_read(hvm_cpu_on))
 		return;
 	hvm_ops->cpu_disable();

@@ -160,7 +160,8 @@ int hvm_memslot_set(struct hvm_vm *vm, const struct hvm_memory_region *r)
 	old = old_slots->slot[r->slot];
 	new_slots->slot[r->slot] = slot;
 	rcu_assign_pointer(vm->memslots, new_slots);
-	synchronize_srcu(&vm->srcu);
+	/* Expedited: the caller waits on it, and slot changes are rare. */
+	synchronize_srcu_expedited(&vm->srcu);
 	kfree(old_slots);
 
 	if (old) {

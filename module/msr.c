@@ -13,6 +13,7 @@
 #include "hvm.h"
 #include "backend.h"
 #include "emulate.h"
+#include "user_return.h"
 
 /* Each of the eight PAT entries a valid memory type: 0, 1, 4, 5, 6 or 7
  * (SDM 13.12.2). */
@@ -38,7 +39,7 @@ static int msr_gp(struct hvm_vcpu *vcpu)
 /*
  * TSC_AUX (read by RDTSCP and RDPID) is switched by neither VMX nor SVM.
  * Until the guest writes one it reads 0; once it has, its value is loaded
- * around guest entry with interrupts off and the host's put back.
+ * before entry and the host's put back before user space runs (user_return.c).
  */
 static int msr_tsc_aux(struct hvm_vcpu *vcpu, u64 *data, bool write)
 {
@@ -55,19 +56,11 @@ static int msr_tsc_aux(struct hvm_vcpu *vcpu, u64 *data, bool write)
 	return 0;
 }
 
+/* Before entry, interrupts off; the host's value returns on user return. */
 void hvm_msr_load_guest(struct hvm_vcpu *vcpu)
 {
-	if (!vcpu->tsc_aux_set)
-		return;
-	rdmsrl(MSR_TSC_AUX, vcpu->host_tsc_aux);
-	if (vcpu->host_tsc_aux != vcpu->tsc_aux)
-		wrmsrl(MSR_TSC_AUX, vcpu->tsc_aux);
-}
-
-void hvm_msr_load_host(struct hvm_vcpu *vcpu)
-{
-	if (vcpu->tsc_aux_set && vcpu->host_tsc_aux != vcpu->tsc_aux)
-		wrmsrl(MSR_TSC_AUX, vcpu->host_tsc_aux);
+	if (vcpu->tsc_aux_set)
+		hvm_uret_set(HVM_URET_TSC_AUX, vcpu->tsc_aux);
 }
 
 int hvm_emulate_rdmsr(struct hvm_vcpu *vcpu)

@@ -84,7 +84,6 @@ static enum hvm_entry hvm_enter_guest(struct hvm_vcpu *vcpu)
 	hvm_guest_enter_irqoff();
 	hvm_ops->vcpu_run(vcpu);
 	hvm_guest_exit_irqoff();
-	hvm_msr_load_host(vcpu);
 	hvm_xstate_load_host(vcpu);
 
 	WRITE_ONCE(vcpu->mode, HVM_OUTSIDE_GUEST_MODE);

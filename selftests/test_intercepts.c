@@ -121,7 +121,17 @@ GUEST_ASM(guest_ic, ".code64",
 	"mov %eax, %eax\n\t"
 	"or %rdx, %rax\n\t"
 	G_REPORT
+	"jmp ic_done\n"
+	/* RCX = count: that many PAUSEs, then report RCX (0) and RSI */
+	"ic_pause: pause\n\t"
+	"dec %rcx\n\t"
+	"jnz ic_pause\n\t"
+	"mov %rcx, %rax\n\t"
+	G_REPORT
+	"mov %rsi, %rax\n\t"
+	G_REPORT
 	"ic_done: " G_DONE);
+GUEST_LABEL(ic_pause);
 GUEST_LABEL(ic_cpuid);
 GUEST_LABEL(ic_vmmcall);
 GUEST_LABEL(ic_vmcall);
@@ -393,6 +403,50 @@ static unsigned int cpuid_edx_ext1(void)
 
 	__cpuid(0x80000001, a, b, c, d);
 	return d;
+}
+
+static bool host_msr(__u32 msr, __u64 *val);
+
+/* Does this CPU offer pause-loop exits (SVM pause filter, VMX PLE)? */
+static bool host_has_pause_exit(bool vmx)
+{
+	unsigned int a, b, c, d;
+	__u64 ctls2;
+
+	if (!vmx) {
+		__cpuid(0x80000000, a, b, c, d);
+		if (a < 0x8000000a)
+			return false;
+		__cpuid(0x8000000a, a, b, c, d);
+		return d & (1U << 10);		/* PauseFilter */
+	}
+	/* IA32_VMX_PROCBASED_CTLS2: allowed-1 bit 10, PAUSE-loop exiting */
+	return host_msr(0x48b, &ctls2) && (ctls2 >> 32) & (1U << 10);
+}
+
+/* A long PAUSE loop runs to its end; pause-loop exits are used where offered. */
+static enum test_result test_pause_loop(void)
+{
+	struct ic_regs in = { .rcx = 300000, .rsi = 0x5a5a5a5a };
+	struct hvm_info info;
+	enum test_result r;
+	__u64 out[2];
+	int fd;
+
+	fd = hvm_dev_open();
+	TEST_ASSERT_ERRNO(fd >= 0 && !hvm_dev_get_info(fd, &info), "GET_INFO");
+	close(fd);
+	if (host_has_pause_exit(info.backend == HVM_BACKEND_VMX))
+		TEST_ASSERT(info.features & HVM_FEATURE_PAUSE_EXIT,
+			    "the CPU has pause-loop exits but hvm does not use them");
+	else
+		test_diag("no pause-loop exits on this CPU: PAUSE runs in the guest");
+	r = ic_run(ic_pause, &in, out, 2);
+	if (r != TEST_PASS)
+		return r;
+	TEST_ASSERT(out[0] == 0 && out[1] == in.rsi, "RCX 0x%" PRIx64 " RSI 0x%" PRIx64,
+		    (uint64_t)out[0], (uint64_t)out[1]);
+	return TEST_PASS;
 }
 
 static enum test_result check_msr_roundtrip(__u32 msr, __u64 value)
@@ -679,6 +733,8 @@ static const struct test_case cases[] = {
 	{ "EFER.SCE written by WRMSR reads back", test_efer_sce },
 	{ "XSETBV of a valid XCR0 completes and XGETBV reads it", test_xsetbv_valid },
 	{ "XSETBV of XCR0 without x87 raises #GP", test_xsetbv_invalid },
+	{ "a long PAUSE loop completes; pause-loop exits used where the CPU has them",
+	  test_pause_loop },
 };
 
 int main(void)

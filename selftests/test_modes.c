@@ -183,6 +183,8 @@ static enum test_result check_hlt(enum hvm_mode mode, const unsigned char *start
 	struct tvm t;
 	__u64 expected_rip;
 
+	if (!tvm_mode_supported(mode))
+		return test_skip("%s mode needs VMX unrestricted guest", hvm_mode_name(mode));
 	TEST_ASSERT_ERRNO(!tvm_create(&t, mode, start, end), "tvm_create");
 	EXPECT_UCALL(t.vcpu, &uc, UCALL_OTHER_EXIT);
 	TEST_ASSERT(t.vcpu->run->exit_reason == HVM_EXIT_HLT, "exit %s",
@@ -262,12 +264,50 @@ static enum test_result test_reset_vector_runs(void)
 	vcpu = hvm_vcpu_create(vm, 0);
 	TEST_ASSERT_ERRNO(vcpu, "creating vCPU 0");
 	TEST_ASSERT_ERRNO(!hvm_vcpu_run(vcpu), "RUN");
-	TEST_ASSERT(vcpu->run->exit_reason == HVM_EXIT_HLT, "exit %s",
-		    hvm_exit_reason_str(vcpu->run->exit_reason));
-	TEST_ASSERT_ERRNO(!hvm_vcpu_get_regs(vcpu, &regs), "GET_REGS");
-	TEST_ASSERT(regs.rip == 0xfff1, "rip 0x%" PRIx64, (uint64_t)regs.rip);
+	if (!tvm_mode_supported(HVM_MODE_REAL)) {
+		/* VMX without unrestricted guest: the real-mode reset state
+		 * fails VM entry, invalid guest state (SDM 26.3.1.1). */
+		TEST_ASSERT(vcpu->run->exit_reason == HVM_EXIT_FAIL_ENTRY &&
+			    vcpu->run->fail_entry.hardware_entry_failure_reason ==
+			    (0x80000000ULL | 33), "exit %s, reason 0x%llx",
+			    hvm_exit_reason_str(vcpu->run->exit_reason),
+			    (unsigned long long)vcpu->run->fail_entry.hardware_entry_failure_reason);
+		test_diag("no unrestricted guest: FAIL_ENTRY, invalid guest state");
+	} else {
+		TEST_ASSERT(vcpu->run->exit_reason == HVM_EXIT_HLT, "exit %s",
+			    hvm_exit_reason_str(vcpu->run->exit_reason));
+		TEST_ASSERT_ERRNO(!hvm_vcpu_get_regs(vcpu, &regs), "GET_REGS");
+		TEST_ASSERT(regs.rip == 0xfff1, "rip 0x%" PRIx64, (uint64_t)regs.rip);
+	}
 	hvm_vcpu_destroy(vcpu);
 	hvm_vm_destroy(vm);
+	return TEST_PASS;
+}
+
+/* VMX without unrestricted guest refuses real mode and unpaged protected
+ * mode in SET_SREGS (EINVAL) and keeps the vCPU's state. */
+static enum test_result test_vmx_no_unrestricted_refuses_real_mode(void)
+{
+	struct hvm_sregs sregs, after;
+	struct tvm t;
+
+	if (tvm_mode_supported(HVM_MODE_REAL))
+		return test_skip("real mode is supported here (SVM, or VMX unrestricted guest)");
+	TVM_CREATE(&t, HVM_MODE_LONG64, guest_hlt64);
+	TEST_ASSERT_ERRNO(!hvm_vcpu_get_sregs(t.vcpu, &sregs), "GET_SREGS");
+	sregs.cr0 &= ~(HVM_CR0_PG | HVM_CR0_PE);	/* real mode */
+	sregs.efer &= ~(HVM_EFER_LME | HVM_EFER_LMA);
+	TEST_ASSERT_FAILS(hvm_vcpu_set_sregs(t.vcpu, &sregs), EINVAL);
+	TEST_ASSERT_ERRNO(!hvm_vcpu_get_sregs(t.vcpu, &sregs), "GET_SREGS");
+	sregs.cr0 &= ~HVM_CR0_PG;			/* unpaged protected mode */
+	sregs.efer &= ~(HVM_EFER_LME | HVM_EFER_LMA);
+	TEST_ASSERT_FAILS(hvm_vcpu_set_sregs(t.vcpu, &sregs), EINVAL);
+	TEST_ASSERT_ERRNO(!hvm_vcpu_get_sregs(t.vcpu, &after), "GET_SREGS");
+	TEST_ASSERT(after.cr0 & HVM_CR0_PG, "CR0 0x%llx after a refused SET_SREGS",
+		    (unsigned long long)after.cr0);
+	TEST_ASSERT(ucall_run(t.vcpu, &(struct ucall){ 0 }) == UCALL_OTHER_EXIT &&
+		    t.vcpu->run->exit_reason == HVM_EXIT_HLT, "the vCPU no longer runs");
+	tvm_destroy(&t);
 	return TEST_PASS;
 }
 
@@ -378,6 +418,7 @@ static enum test_result test_triple_fault(void)
 	enum test_result r;
 	struct tvm t;
 
+	TEST_SKIP_ON_QUIRK("triple-fault-fatal", "a triple fault would end the test VM");
 	TVM_CREATE(&t, HVM_MODE_LONG64, guest_ud2);
 	r = run_to_triple_fault(&t);
 	tvm_destroy(&t);
@@ -389,6 +430,7 @@ static enum test_result test_shutdown_resets_vcpu(void)
 	enum test_result r;
 	struct tvm t;
 
+	TEST_SKIP_ON_QUIRK("triple-fault-fatal", "a triple fault would end the test VM");
 	TVM_CREATE(&t, HVM_MODE_LONG64, guest_ud2);
 	r = run_to_triple_fault(&t);
 	if (r == TEST_PASS)
@@ -487,6 +529,8 @@ static const struct test_case cases[] = {
 	{ "long64: HLT exits with RIP past it, RUN resumes", test_hlt_long64 },
 	{ "a new vCPU is in the x86 reset state", test_reset_state },
 	{ "a new vCPU runs from the reset vector 0xfffffff0", test_reset_vector_runs },
+	{ "VMX without unrestricted guest: real mode refused with EINVAL (VMX-only)",
+	  test_vmx_no_unrestricted_refuses_real_mode },
 	{ "SET_REGS/GET_REGS round-trip every GPR, RIP and RFLAGS", test_regs_roundtrip },
 	{ "SET_SREGS/GET_SREGS round-trip a long-mode state", test_sregs_roundtrip },
 	{ "guest XMM state survives exits to user space", test_sse_state_preserved },

@@ -49,6 +49,7 @@ static enum test_result test_spin_cli_alarm(void)
 	struct tvm t;
 	double start;
 
+	TEST_SKIP_ON_QUIRK("no-intr-exit-if0", "a spinning guest cannot be kicked");
 	TVM_CREATE(&t, HVM_MODE_LONG64, guest_spin);
 	install_handler(SIGALRM);
 	alarm(1);
@@ -93,6 +94,7 @@ static enum test_result test_signal_from_other_thread(void)
 	struct tvm t;
 	int i;
 
+	TEST_SKIP_ON_QUIRK("no-intr-exit-if0", "a spinning guest cannot be kicked");
 	TVM_CREATE(&t, HVM_MODE_LONG64, guest_spin);
 	install_handler(SIGUSR1);
 	st.vcpu = t.vcpu;

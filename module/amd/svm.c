@@ -29,11 +29,15 @@ MODULE_PARM_DESC(decode_assists, "Use SVM decode assists when the CPU has them")
 static bool vmcb_clean = true;
 module_param(vmcb_clean, bool, 0444);
 MODULE_PARM_DESC(vmcb_clean, "Use SVM VMCB clean bits when the CPU has them");
+static bool pause_filter = true;
+module_param(pause_filter, bool, 0444);
+MODULE_PARM_DESC(pause_filter, "Exit on guest PAUSE loops (SVM pause filter) when the CPU has it");
 
 bool svm_use_nrips;
 bool svm_use_decode;
 bool svm_use_vmcb_clean;
 bool svm_use_flush_asid;
+bool svm_use_pause_filter;
 u32 svm_nr_asids;
 u64 svm_iopm_pa, svm_msrpm_pa;
 static struct page *svm_iopm, *svm_msrpm;
@@ -90,6 +94,7 @@ static int svm_setup(void)
 	}
 	svm_use_nrips = nrips && boot_cpu_has(X86_FEATURE_NRIPS);
 	svm_use_flush_asid = flush_by_asid && boot_cpu_has(X86_FEATURE_FLUSHBYASID);
+	svm_use_pause_filter = pause_filter && boot_cpu_has(X86_FEATURE_PAUSEFILTER);
 	/* The decode-assist paths also need next-RIP to skip instructions. */
 	svm_use_decode = decode_assists && svm_use_nrips &&
 			 boot_cpu_has(X86_FEATURE_DECODEASSISTS);
@@ -139,6 +144,8 @@ static void svm_fill_info(struct hvm_info *info)
 		info->features |= HVM_FEATURE_DECODE;
 	if (svm_use_vmcb_clean)
 		info->features |= HVM_FEATURE_CLEAN;
+	if (svm_use_pause_filter)
+		info->features |= HVM_FEATURE_PAUSE_EXIT;
 	if (svm_npt_levels() == 5)
 		info->features |= HVM_FEATURE_LA57;
 }

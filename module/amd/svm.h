@@ -48,6 +48,7 @@ extern bool svm_use_nrips;
 extern bool svm_use_decode;
 extern bool svm_use_vmcb_clean;
 extern bool svm_use_flush_asid;
+extern bool svm_use_pause_filter;
 extern u32 svm_nr_asids;
 extern u64 svm_iopm_pa, svm_msrpm_pa;
 

@@ -185,6 +185,11 @@ int svm_handle_exit(struct hvm_vcpu *vcpu)
 	case SVM_EXIT_NMI:
 	case SVM_EXIT_SMI:
 		return 1;	/* the host handled it when IRQs came back on */
+	case SVM_EXIT_PAUSE:
+		/* A guest spin loop: the run loop's cond_resched() lets the
+		 * host run something else; PAUSE runs again on resume, with
+		 * the filter count reloaded. */
+		return 1;
 	case SVM_EXIT_CPUID:
 		hvm_emulate_cpuid(vcpu);
 		return svm_skip(svm, 2);

@@ -57,6 +57,14 @@ void svm_vmcb_init(struct svm_vcpu *svm)
 			     SVM_INTERCEPT_XSETBV;
 	if (boot_cpu_has(X86_FEATURE_RDPRU))
 		c->intercept_misc2 |= SVM_INTERCEPT_RDPRU;
+	/* Pause filter (APM 15.14.4): exit after this many PAUSEs in a row,
+	 * or, with a threshold, in quick succession (a spin loop). */
+	if (svm_use_pause_filter) {
+		c->intercept_misc1 |= SVM_INTERCEPT_PAUSE;
+		c->pause_filter_count = SVM_PAUSE_FILTER_COUNT;
+		if (boot_cpu_has(X86_FEATURE_PFTHRESHOLD))
+			c->pause_filter_thresh = SVM_PAUSE_FILTER_THRESH;
+	}
 	c->iopm_base_pa = svm_iopm_pa;
 	c->msrpm_base_pa = svm_msrpm_pa;
 	/* The guest's IF and TPR never mask host interrupts (APM 15.21.1). */

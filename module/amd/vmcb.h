@@ -107,6 +107,7 @@ struct vmcb {
 #define SVM_INTERCEPT_IOIO		BIT(27)
 #define SVM_INTERCEPT_MSR		BIT(28)
 #define SVM_INTERCEPT_TASK_SWITCH	BIT(29)
+#define SVM_INTERCEPT_PAUSE		BIT(23)
 #define SVM_INTERCEPT_SHUTDOWN		BIT(31)
 /* intercept_misc2 (vector 4) */
 #define SVM_INTERCEPT_VMRUN		BIT(0)
@@ -147,6 +148,11 @@ struct vmcb {
 
 #define SVM_V_TPR_MASK		0xf
 #define SVM_V_INTR_MASKING	BIT(24)
+
+/* Pause filter: PAUSEs before an exit; cycles between PAUSEs that still
+ * count as one loop (the values KVM starts with). */
+#define SVM_PAUSE_FILTER_COUNT	3000
+#define SVM_PAUSE_FILTER_THRESH	128
 #define SVM_INT_SHADOW		BIT(0)
 #define SVM_NESTED_CTL_NP	BIT(0)
 
@@ -170,6 +176,7 @@ struct vmcb {
 #define SVM_EXIT_SMI		0x062
 #define SVM_EXIT_INIT		0x063
 #define SVM_EXIT_CPUID		0x072
+#define SVM_EXIT_PAUSE		0x077
 #define SVM_EXIT_INVD		0x076
 #define SVM_EXIT_HLT		0x078
 #define SVM_EXIT_INVLPGA	0x07a

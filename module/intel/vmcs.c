@@ -36,6 +36,12 @@ void vmx_vmcs_init(struct vmx_vcpu *vmx)
 	vmcs_write(VM_ENTRY_CONTROLS, vmx_cfg.entry);
 	if (vmx->vpid)
 		vmcs_write(VIRTUAL_PROCESSOR_ID, vmx->vpid);
+	if (vmx_cfg.ple) {
+		/* PAUSE-loop exiting (SDM 26.1.3): PAUSEs at CPL 0 at most
+		 * PLE_GAP cycles apart for longer than PLE_WINDOW exit. */
+		vmcs_write(PLE_GAP, VMX_PLE_GAP);
+		vmcs_write(PLE_WINDOW, VMX_PLE_WINDOW);
+	}
 	vmcs_write(EPT_POINTER, vmx_eptp(vmx->vcpu.vm));
 	vmcs_write(MSR_BITMAP, vmx_msr_bitmap_pa);
 	vmcs_write(IO_BITMAP_A, vmx_io_bitmap_a_pa);
@@ -126,11 +132,12 @@ void vmx_vmcs_reset(struct vmx_vcpu *vmx)
 	vmx->cr8 = 0;
 	vmx->entry_intr_info = 0;
 	vmx->exit_rip = vcpu->rip;
-	vmx->guest_star = vmx_cfg.host_star;
-	vmx->guest_lstar = vmx_cfg.host_lstar;
-	vmx->guest_cstar = vmx_cfg.host_cstar;
-	vmx->guest_sfmask = vmx_cfg.host_sfmask;
-	vmx->guest_kgs = 0;
+	/* Reset values (SDM 10.1, table 10-1). */
+	vmx->guest_star = 0;
+	vmx->guest_lstar = 0;
+	vmx->guest_cstar = 0;
+	vmx->guest_sfmask = 0;
+	vmx_set_guest_kgs(vmx, 0);
 }
 
 /* Access rights (SDM 25.4.1, table 25-2) <-> the ABI's fields. */
@@ -354,7 +361,7 @@ int vmx_get_msr(struct hvm_vcpu *vcpu, u32 index, u64 *data)
 		*data = vmx->guest_sfmask;
 		return 0;
 	case MSR_KERNEL_GS_BASE:
-		*data = vmx->guest_kgs;
+		*data = vmx_get_guest_kgs(vmx);
 		return 0;
 	default:
 		return -ENOENT;
@@ -398,7 +405,7 @@ int vmx_set_msr(struct hvm_vcpu *vcpu, u32 index, u64 data)
 		else if (index == MSR_CSTAR)
 			vmx->guest_cstar = data;
 		else
-			vmx->guest_kgs = data;
+			vmx_set_guest_kgs(vmx, data);
 		return 0;
 	case MSR_SYSCALL_MASK:
 		vmx->guest_sfmask = data & 0xffffffff;

@@ -35,6 +35,9 @@ MODULE_PARM_DESC(unrestricted_guest, "VMX: run real-mode guests (unrestricted gu
 static bool preemption_timer = true;
 module_param(preemption_timer, bool, 0444);
 MODULE_PARM_DESC(preemption_timer, "VMX: bound guest run time with the preemption timer");
+static bool pause_loop_exiting = true;
+module_param(pause_loop_exiting, bool, 0444);
+MODULE_PARM_DESC(pause_loop_exiting, "VMX: exit on guest PAUSE loops (PLE) when the CPU has it");
 
 struct vmx_config vmx_cfg;
 u64 vmx_msr_bitmap_pa, vmx_io_bitmap_a_pa, vmx_io_bitmap_b_pa;
@@ -199,6 +202,8 @@ static int vmx_setup_controls(void)
 		proc2_opt |= SECONDARY_EXEC_ENABLE_RDTSCP;
 	if (boot_cpu_has(X86_FEATURE_INVPCID))
 		proc2_opt |= SECONDARY_EXEC_ENABLE_INVPCID;
+	if (pause_loop_exiting)
+		proc2_opt |= SECONDARY_EXEC_PAUSE_LOOP_EXITING;
 	r = vmx_adjust(SECONDARY_EXEC_ENABLE_EPT, proc2_opt,
 		       MSR_IA32_VMX_PROCBASED_CTLS2, &vmx_cfg.proc2);
 	if (r)
@@ -231,6 +236,7 @@ static int vmx_setup_controls(void)
 	vmx_cfg.ept_ad = ept_ad && (vmx_cfg.ept_vpid_cap & VMX_EPT_AD_BIT);
 	vmx_cfg.unrestricted = vmx_cfg.proc2 & SECONDARY_EXEC_UNRESTRICTED_GUEST;
 	vmx_cfg.preemption_timer = vmx_cfg.pin & PIN_BASED_VMX_PREEMPTION_TIMER;
+	vmx_cfg.ple = vmx_cfg.proc2 & SECONDARY_EXEC_PAUSE_LOOP_EXITING;
 
 	rdmsrl(MSR_IA32_VMX_CR0_FIXED0, vmx_cfg.cr0_fixed0);
 	rdmsrl(MSR_IA32_VMX_CR0_FIXED1, vmx_cfg.cr0_fixed1);
@@ -254,10 +260,6 @@ static int vmx_setup(void)
 	r = vmx_setup_controls();
 	if (r)
 		return r;
-	rdmsrl(MSR_STAR, vmx_cfg.host_star);
-	rdmsrl(MSR_LSTAR, vmx_cfg.host_lstar);
-	rdmsrl(MSR_CSTAR, vmx_cfg.host_cstar);
-	rdmsrl(MSR_SYSCALL_MASK, vmx_cfg.host_sfmask);
 	rdmsrl(MSR_IA32_CR_PAT, vmx_cfg.host_pat);
 	rdmsrl(MSR_EFER, vmx_cfg.host_efer);
 
@@ -370,6 +372,7 @@ static void vmx_vcpu_load(struct hvm_vcpu *vcpu, int cpu)
 
 static void vmx_vcpu_put(struct hvm_vcpu *vcpu)
 {
+	vmx_switch_to_host(to_vmx(vcpu));
 }
 
 static int vmx_vm_init(struct hvm_vm *vm)
@@ -431,101 +434,6 @@ static void vmx_flush_tlb(struct hvm_vcpu *vcpu)
 	preempt_enable();
 }
 
-/* Host state for this entry: what changes per task or per CPU. */
-struct vmx_host_state {
-	u16 ds, es, fs, gs, ldt;
-	unsigned long fs_base, kgs_base, debugctl;
-	struct desc_ptr gdt, idt;
-};
-
-static void vmx_save_host(struct vmx_host_state *h, int cpu)
-{
-	unsigned long gs_base;
-	u32 lo, hi;
-
-	savesegment(ds, h->ds);
-	savesegment(es, h->es);
-	savesegment(fs, h->fs);
-	savesegment(gs, h->gs);
-	asm volatile("sldt %0" : "=g" (h->ldt));
-	rdmsrl(MSR_FS_BASE, h->fs_base);
-	rdmsrl(MSR_GS_BASE, gs_base);
-	rdmsrl(MSR_KERNEL_GS_BASE, h->kgs_base);
-	rdmsrl(MSR_IA32_DEBUGCTLMSR, h->debugctl);
-	native_store_gdt(&h->gdt);
-	store_idt(&h->idt);
-
-	vmcs_write(HOST_CR3, __read_cr3());
-	vmcs_write(HOST_CR4, cr4_read_shadow());
-	vmcs_write(HOST_FS_BASE, h->fs_base);
-	vmcs_write(HOST_GS_BASE, gs_base);
-	vmcs_write(HOST_GDTR_BASE, h->gdt.address);
-	vmcs_write(HOST_IDTR_BASE, h->idt.address);
-	vmcs_write(HOST_TR_BASE, (unsigned long)&get_cpu_entry_area(cpu)->tss.x86_tss);
-	rdmsr(MSR_IA32_SYSENTER_CS, lo, hi);
-	vmcs_write(HOST_IA32_SYSENTER_CS, lo);
-	rdmsr(MSR_IA32_SYSENTER_ESP, lo, hi);
-	vmcs_write(HOST_IA32_SYSENTER_ESP, ((u64)hi << 32) | lo);
-	rdmsr(MSR_IA32_SYSENTER_EIP, lo, hi);
-	vmcs_write(HOST_IA32_SYSENTER_EIP, ((u64)hi << 32) | lo);
-}
-
-/*
- * VM exit loads only part of the host state (SDM 28.5): it truncates the
- * GDT and IDT limits and the TSS limit, zeroes the data segment selectors
- * and LDTR, and clears DEBUGCTL and DR7.  Put all of that back.
- */
-static void vmx_restore_host(struct vmx_host_state *h, int cpu)
-{
-	if (h->ds | h->es) {
-		loadsegment(ds, h->ds);
-		loadsegment(es, h->es);
-	}
-	if (h->fs) {
-		loadsegment(fs, h->fs);
-		wrmsrl(MSR_FS_BASE, h->fs_base);
-	}
-	if (h->gs)
-		load_gs_index(h->gs);
-	if (h->ldt)
-		asm volatile("lldt %0" : : "rm" (h->ldt));
-	load_fixmap_gdt(cpu);
-	load_idt(&h->idt);
-	invalidate_tss_limit();
-	if (h->debugctl)
-		update_debugctlmsr(h->debugctl);
-	if (hw_breakpoint_active())
-		hw_breakpoint_restore();
-}
-
-/* The SYSCALL MSRs VMX does not switch: the guest's only in guest mode. */
-static void vmx_load_guest_msrs(struct vmx_vcpu *vmx)
-{
-	if (vmx->guest_star != vmx_cfg.host_star)
-		wrmsrl(MSR_STAR, vmx->guest_star);
-	if (vmx->guest_lstar != vmx_cfg.host_lstar)
-		wrmsrl(MSR_LSTAR, vmx->guest_lstar);
-	if (vmx->guest_cstar != vmx_cfg.host_cstar)
-		wrmsrl(MSR_CSTAR, vmx->guest_cstar);
-	if (vmx->guest_sfmask != vmx_cfg.host_sfmask)
-		wrmsrl(MSR_SYSCALL_MASK, vmx->guest_sfmask);
-	wrmsrl(MSR_KERNEL_GS_BASE, vmx->guest_kgs);
-}
-
-/* After vmx_restore_host(), which may reload GS (and so KERNEL_GS_BASE). */
-static void vmx_load_host_msrs(struct vmx_vcpu *vmx, struct vmx_host_state *h)
-{
-	wrmsrl(MSR_KERNEL_GS_BASE, h->kgs_base);
-	if (vmx->guest_star != vmx_cfg.host_star)
-		wrmsrl(MSR_STAR, vmx_cfg.host_star);
-	if (vmx->guest_lstar != vmx_cfg.host_lstar)
-		wrmsrl(MSR_LSTAR, vmx_cfg.host_lstar);
-	if (vmx->guest_cstar != vmx_cfg.host_cstar)
-		wrmsrl(MSR_CSTAR, vmx_cfg.host_cstar);
-	if (vmx->guest_sfmask != vmx_cfg.host_sfmask)
-		wrmsrl(MSR_SYSCALL_MASK, vmx_cfg.host_sfmask);
-}
-
 static void vmx_write_entry_event(struct vmx_vcpu *vmx)
 {
 	u32 info = vmx->entry_intr_info;
@@ -555,13 +463,29 @@ static void vmx_read_exit(struct vmx_vcpu *vmx)
 	vcpu->rflags = vmcs_read(GUEST_RFLAGS);
 }
 
+/*
+ * The NMI that made us exit was the host's and never reached the guest, so
+ * the guest's own NMI blocking is as before: none, as hvm injects no NMIs.
+ * Bochs 2.7 saves "blocking by NMI" set in this case; entering with it
+ * would hold every later NMI pending until the guest executes IRET.
+ */
+static void vmx_nmi_exit_fixup(void)
+{
+	u32 intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
+
+	if (intr & GUEST_INTR_STATE_NMI)
+		vmcs_write(GUEST_INTERRUPTIBILITY_INFO, intr & ~GUEST_INTR_STATE_NMI);
+}
+
 static void vmx_vcpu_run(struct hvm_vcpu *vcpu)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
-	int cpu = smp_processor_id();
-	struct vmx_host_state h;
 
-	vmx_save_host(&h, cpu);
+	if (!vmx->host_saved)
+		vmx_switch_to_guest(vmx, smp_processor_id());
+	/* PCID and per-task CR4 bits change under a running task. */
+	vmcs_write(HOST_CR3, __read_cr3());
+	vmcs_write(HOST_CR4, cr4_read_shadow());
 
 	vmcs_write(GUEST_RIP, vcpu->rip);
 	vmcs_write(GUEST_RSP, vcpu->regs[HVM_RSP]);
@@ -579,7 +503,7 @@ static void vmx_vcpu_run(struct hvm_vcpu *vcpu)
 		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, HVM_PREEMPTION_TIMER_TICKS);
 	if (vcpu->cr2 != native_read_cr2())
 		native_write_cr2(vcpu->cr2);
-	vmx_load_guest_msrs(vmx);
+	vmx_load_syscall_msrs(vmx);
 
 	/* L1TF: flush L1D before entering a guest where the host asks. */
 	if (boot_cpu_has_bug(X86_BUG_L1TF) && boot_cpu_has(X86_FEATURE_FLUSH_L1D) &&
@@ -590,10 +514,11 @@ static void vmx_vcpu_run(struct hvm_vcpu *vcpu)
 	vmx->vmfail = hvm_vmx_vmrun(vcpu->regs, vmx->launched);
 
 	vcpu->cr2 = native_read_cr2();
-	/* SWAPGS in the guest changes it without an exit: read it back. */
-	rdmsrl(MSR_KERNEL_GS_BASE, vmx->guest_kgs);
-	vmx_restore_host(&h, cpu);
-	vmx_load_host_msrs(vmx, &h);
+	/* VM exit clears DEBUGCTL and DR7 (SDM 28.3.1). */
+	if (vmx->host.debugctl)
+		update_debugctlmsr(vmx->host.debugctl);
+	if (hw_breakpoint_active())
+		hw_breakpoint_restore();
 
 	vmx->entry_intr_info = 0;
 	if (vmx->vmfail) {
@@ -615,8 +540,10 @@ static void vmx_vcpu_run(struct hvm_vcpu *vcpu)
 	 * else can run on this CPU (SDM 27.2.2). */
 	if ((vmx->exit_reason & 0xffff) == EXIT_REASON_EXCEPTION_NMI &&
 	    (vmx->exit_intr_info & (INTR_INFO_VALID_MASK | INTR_INFO_INTR_TYPE_MASK)) ==
-	    (INTR_INFO_VALID_MASK | INTR_TYPE_NMI_INTR))
+	    (INTR_INFO_VALID_MASK | INTR_TYPE_NMI_INTR)) {
 		hvm_vmx_call_nmi((unsigned long)asm_exc_nmi_noist);
+		vmx_nmi_exit_fixup();
+	}
 }
 
 static void vmx_fill_info(struct hvm_info *info)
@@ -630,6 +557,8 @@ static void vmx_fill_info(struct hvm_info *info)
 		info->features |= HVM_FEATURE_UNRESTRICTED;
 	if (vmx_cfg.preemption_timer)
 		info->features |= HVM_FEATURE_PREEMPT_TIMER;
+	if (vmx_cfg.ple)
+		info->features |= HVM_FEATURE_PAUSE_EXIT;
 }
 
 static int vmx_tdp_levels(void)

@@ -10,10 +10,18 @@
 #include <linux/list.h>
 #include <linux/types.h>
 #include <asm/asm.h>
+#include <asm/desc_defs.h>
 #include <asm/vmx.h>
 
 #include "hvm.h"
 #include "backend.h"
+
+/* What VM exit does not restore, saved per task and CPU (vmx.c). */
+struct vmx_host_state {
+	u16 ds, es, fs, gs, ldt;
+	unsigned long fs_base, kgs_base, debugctl;
+	struct desc_ptr gdt, idt;
+};
 
 struct vmx_vcpu {
 	struct hvm_vcpu vcpu;		/* first: the core allocates us */
@@ -40,9 +48,14 @@ struct vmx_vcpu {
 	u32 entry_insn_len;
 	u64 cr8;
 
-	/* MSRs VMX does not switch (SDM 27.3.3): kept here, loaded around
-	 * entry with interrupts off. */
+	/* MSRs VMX does not switch (SDM 27.3.3).  The SYSCALL ones are loaded
+	 * before each entry as user-return MSRs; KERNEL_GS_BASE is live in the
+	 * MSR while host_saved (read it with vmx_get_guest_kgs()). */
 	u64 guest_star, guest_lstar, guest_cstar, guest_sfmask, guest_kgs;
+
+	/* Host state saved before the first entry after a load (vmx.c). */
+	bool host_saved;
+	struct vmx_host_state host;
 };
 
 static inline struct vmx_vcpu *to_vmx(struct hvm_vcpu *vcpu)
@@ -87,10 +100,14 @@ struct vmx_config {
 	u32 pin, proc, proc2, exit, entry;
 	u64 ept_vpid_cap;
 	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
-	bool vpid, ept_ad, unrestricted, preemption_timer, invpcid, rdtscp;
-	u64 host_star, host_lstar, host_cstar, host_sfmask, host_pat, host_efer;
+	bool vpid, ept_ad, unrestricted, preemption_timer, ple, invpcid, rdtscp;
+	u64 host_pat, host_efer;
 };
 extern struct vmx_config vmx_cfg;
+
+/* PAUSE-loop exiting, in TSC cycles (the values KVM starts with). */
+#define VMX_PLE_GAP		128
+#define VMX_PLE_WINDOW		4096
 extern u64 vmx_msr_bitmap_pa, vmx_io_bitmap_a_pa, vmx_io_bitmap_b_pa;
 
 /* vmcs.c */
@@ -108,6 +125,13 @@ int vmx_set_cr0(struct vmx_vcpu *vmx, u64 val);
 int vmx_set_cr4(struct vmx_vcpu *vmx, u64 val);
 int vmx_get_msr(struct hvm_vcpu *vcpu, u32 index, u64 *data);
 int vmx_set_msr(struct hvm_vcpu *vcpu, u32 index, u64 data);
+
+/* vmx_host.c */
+void vmx_switch_to_guest(struct vmx_vcpu *vmx, int cpu);
+void vmx_switch_to_host(struct vmx_vcpu *vmx);
+void vmx_load_syscall_msrs(struct vmx_vcpu *vmx);
+u64 vmx_get_guest_kgs(struct vmx_vcpu *vmx);
+void vmx_set_guest_kgs(struct vmx_vcpu *vmx, u64 data);
 
 /* vmx_exit.c */
 int vmx_handle_exit(struct hvm_vcpu *vcpu);

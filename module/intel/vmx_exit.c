@@ -230,6 +230,10 @@ int vmx_handle_exit(struct hvm_vcpu *vcpu)
 		return 0;
 	case EXIT_REASON_INVD:
 		return vmx_skip(vmx);	/* as WBINVD: caches are coherent */
+	case EXIT_REASON_PAUSE_INSTRUCTION:
+		/* PLE: a guest spin loop.  The run loop's cond_resched() lets
+		 * the host run something else first. */
+		return vmx_skip(vmx);
 	case EXIT_REASON_VMCALL:
 		vcpu->regs[HVM_RAX] = (u64)HVM_HC_ENOSYS;
 		return vmx_skip(vmx);

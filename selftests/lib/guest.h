@@ -82,6 +82,9 @@ struct tvm {
 int tvm_create(struct tvm *t, enum hvm_mode mode, const unsigned char *start,
 	       const unsigned char *end);
 void tvm_destroy(struct tvm *t);
+/* Can this backend run guests in mode?  Real mode and protected mode
+ * without paging need unrestricted guest on VMX (HVM_FEATURE_UNRESTRICTED). */
+bool tvm_mode_supported(enum hvm_mode mode);
 /* The guest-physical address of a label of the guest code. */
 __u64 tvm_gpa(const struct tvm *t, const unsigned char *label);
 /* Continue at label (mode-aware: IP is an offset in real mode). */
@@ -124,10 +127,18 @@ void ucall_describe(struct hvm_vcpu *vcpu, const struct ucall *uc);
 
 #include "test.h"
 
-/* In a test case: create the tvm from guest code name or fail the case. */
+/*
+ * In a test case: create the tvm from guest code name or fail the case;
+ * skip it when the backend cannot run mode (VMX without unrestricted guest).
+ */
 #define TVM_CREATE(t, mode, name)						\
-	TEST_ASSERT_ERRNO(!tvm_create(t, mode, name##_start, name##_end),	\
-			  "creating the test VM")
+	do {									\
+		if (!tvm_mode_supported(mode))					\
+			return test_skip("%s mode needs VMX unrestricted guest",	\
+					 hvm_mode_name(mode));			\
+		TEST_ASSERT_ERRNO(!tvm_create(t, mode, name##_start, name##_end), \
+				  "creating the test VM");			\
+	} while (0)
 
 /* In a test case: the next ucall must be type; describes it otherwise. */
 #define EXPECT_UCALL(vcpu, uc, expected)					\

@@ -58,6 +58,21 @@ static void watchdog_handler(int sig)
 	test_watchdog_fired = 1;
 }
 
+bool test_quirk(const char *name)
+{
+	const char *q = getenv("HVM_TEST_QUIRKS");
+	size_t len = strlen(name);
+
+	while (q && *q) {
+		if (!strncmp(q, name, len) && (q[len] == ',' || !q[len]))
+			return true;
+		q = strchr(q, ',');
+		if (q)
+			q++;
+	}
+	return false;
+}
+
 void test_watchdog_arm(unsigned int seconds)
 {
 	test_watchdog_fired = 0;

@@ -53,6 +53,19 @@ int test_main(const struct test_case *cases, unsigned int nr_cases, bool need_hv
 /* Re-arm the watchdog (for cases that legitimately take long). */
 void test_watchdog_arm(unsigned int seconds);
 
+/*
+ * Emulator limits the harness declares for this test VM, comma-separated
+ * in HVM_TEST_QUIRKS (Documentation/testing.rst): "no-intr-exit-if0" (no
+ * interrupt exit while the guest's IF is 0, so a spinning guest cannot be
+ * kicked) and "triple-fault-fatal" (a guest triple fault ends the emulator).
+ */
+bool test_quirk(const char *name);
+#define TEST_SKIP_ON_QUIRK(name, why)						\
+	do {									\
+		if (test_quirk(name))						\
+			return test_skip("emulator quirk %s: %s", name, why);	\
+	} while (0)
+
 #define TEST_ASSERT(cond, fmt, ...)						\
 	do {									\
 		if (!(cond))							\

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Selftests: a one-vCPU test VM with guest code at GUEST_CODE_GPA. */
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "guest.h"
@@ -41,6 +43,27 @@ fail:
 	tvm_destroy(t);
 	errno = saved_errno;
 	return -1;
+}
+
+bool tvm_mode_supported(enum hvm_mode mode)
+{
+	static int unrestricted = -1;
+	struct hvm_info info;
+	int fd;
+
+	if (mode == HVM_MODE_LONG64)
+		return true;
+	if (unrestricted < 0) {
+		fd = open("/dev/hvm", O_RDWR | O_CLOEXEC);
+		if (fd < 0 || hvm_dev_get_info(fd, &info))
+			unrestricted = 1;	/* let the test itself fail */
+		else
+			unrestricted = info.backend != HVM_BACKEND_VMX ||
+				       (info.features & HVM_FEATURE_UNRESTRICTED);
+		if (fd >= 0)
+			close(fd);
+	}
+	return unrestricted;
 }
 
 void tvm_destroy(struct tvm *t)

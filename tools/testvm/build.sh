@@ -33,8 +33,8 @@ step "module hvm.ko against $kver (W=1 C=2)" \
 	make -C "$root" -j"$jobs" module KDIR="$kdir" C=2 || failed=1
 for sub in userspace selftests; do
 	if [ -f "$root/$sub/Makefile" ]; then
-		make -C "$root/$sub" clean >>"$log" 2>&1 || true
-		step "$sub" make -C "$root/$sub" -j"$jobs" || failed=1
+		make -C "$root/$sub" KDIR="$kdir" clean >>"$log" 2>&1 || true
+		step "$sub" make -C "$root/$sub" -j"$jobs" KDIR="$kdir" C=2 || failed=1
 	else
 		echo "ok - build: $sub # SKIP no $sub/Makefile yet"
 	fi

@@ -27,11 +27,20 @@ done
 echo "### CPUS online=$(cat /sys/devices/system/cpu/online)" \
 	"flags:$(grep -m1 -o -w -E 'svm|npt|vmx|ept|la57' /proc/cpuinfo | tr '\n' ' ')"
 echo "### TAINT-BEFORE $(cat /proc/sys/kernel/tainted)"
+# The kernel's log up to here (before hvm.ko): judged apart from the rest.
+boot_lines=$(dmesg | wc -l)
+echo "### BOOT-DMESG BEGIN"
+dmesg
+echo "### BOOT-DMESG END"
 
 # The modules hvm.ko depends on (if any), then hvm.ko.
 while read -r m; do
 	insmod "/modules/$m" || echo "### note: insmod $m failed"
 done </etc/hvm-modules
+# Emulator limits the selftests skip around (hvmtest_quirks=a,b).
+HVM_TEST_QUIRKS=$(sed -n 's/.*hvmtest_quirks=\([^ ]*\).*/\1/p' /proc/cmdline)
+export HVM_TEST_QUIRKS
+[ -z "$HVM_TEST_QUIRKS" ] || echo "### QUIRKS $HVM_TEST_QUIRKS"
 # Per-VM module parameters from the harness (hvmtest_args=a=1,b=0).
 vmargs=$(sed -n 's/.*hvmtest_args=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' ')
 [ -z "$vmargs" ] || echo "### INSMOD-ARGS $vmargs"
@@ -101,7 +110,7 @@ if [ -w /sys/kernel/debug/kmemleak ]; then
 	echo "### KMEMLEAK END"
 fi
 echo "### DMESG BEGIN"
-dmesg
+dmesg | tail -n +$((boot_lines + 1))
 echo "### DMESG END"
 echo "### TAINT $(cat /proc/sys/kernel/tainted)"
 echo "### HVM-HARNESS DONE"

@@ -32,6 +32,16 @@ function is_benign(s,    i) {
 	return 0
 }
 
+# Bitwise AND (mawk has no and()).
+function band(a, b,    r, bit) {
+	r = 0; bit = 1
+	while (a > 0 && b > 0) {
+		if (a % 2 == 1 && b % 2 == 1) r += bit
+		a = int(a / 2); b = int(b / 2); bit *= 2
+	}
+	return r
+}
+
 # Taint bits other than O (12, out-of-tree) and E (13, unsigned) fail.
 function bad_taint(t,    bit, letters, bad) {
 	letters = "PFSRMBUDAWCIOELKXT"
@@ -56,6 +66,8 @@ BEGIN {
 	if (emu == "") emu = "QEMU"
 	started = done = 0
 	insmod = devnode = rmmod = taint = ""
+	taint_before = 0; bootlog = 0; nbootprob = 0
+	boot_ok = ENVIRON["BOOT_PROBLEMS_OK"]
 	ntests = 0; cur = ""; nprob = 0; skiptests = 0
 }
 
@@ -74,6 +86,8 @@ BEGIN {
 		else if (f[1] == "DEVNODE") devnode = f[2]
 		else if (f[1] == "RMMOD") rmmod = substr(f[2], 4)
 		else if (f[1] == "TAINT") taint = f[2]
+		else if (f[1] == "TAINT-BEFORE") taint_before = f[2] + 0
+		else if (f[1] == "BOOT-DMESG") bootlog = (f[2] == "BEGIN")
 		else if (f[1] == "SKIPTESTS") skiptests = 1
 		else if (f[1] == "TEST") {
 			if (!(f[2] in idx)) { idx[f[2]] = ++ntests; name[ntests] = f[2] }
@@ -106,7 +120,12 @@ BEGIN {
 		if (line !~ /\[ *[0-9]+\.[0-9]+\]/) next
 	}
 	if (problem(line) && !is_benign(line)) {
-		if (nprob < 10) problems[++nprob] = FNR ": " line
+		# Before /init started, or in its copy of the boot log: the
+		# kernel's own boot, before hvm.ko was loaded.
+		if (!started || bootlog) {
+			if (nbootprob < 10) bootproblems[++nbootprob] = FNR ": " line
+			else nbootprob++
+		} else if (nprob < 10) problems[++nprob] = FNR ": " line
 		else nprob++
 	}
 }
@@ -149,12 +168,21 @@ END {
 	}
 	if (started && insmod == "0")
 		result(rmmod == "0", "rmmod hvm" (rmmod == "0" ? "" : " failed (rc=" (rmmod == "" ? "none" : rmmod) ")"))
+	if (nbootprob && boot_ok != "")
+		print "ok - " vm ": kernel problems at boot, before hvm.ko was loaded: " nbootprob " lines, known for this model: " boot_ok
+	else
+		result(nbootprob == 0, "no kernel problems at boot" (nbootprob ? " (" nbootprob " lines, before hvm.ko was loaded)" : ""))
+	for (i = 1; i <= nbootprob && i <= 10; i++) note("log line " bootproblems[i])
 	result(nprob == 0, "no kernel warnings, BUGs, oopses, stalls or leaks" (nprob ? " (" nprob " lines)" : ""))
 	for (i = 1; i <= nprob && i <= 10; i++) note("log line " problems[i])
 	if (taint == "") result(0, "kernel taint not reported")
 	else {
-		bad = bad_taint(taint + 0)
-		result(bad == "", "kernel taint " taint (bad == "" ? " (only O/E: out-of-tree, unsigned)" : ": bad flags " bad))
+		# Flags the boot set (allowed boot problems above) are not ours.
+		t = taint + 0
+		if (boot_ok != "")
+			t = t - band(t, taint_before)
+		bad = bad_taint(t)
+		result(bad == "", "kernel taint " taint (bad == "" ? " (only O/E: out-of-tree, unsigned" (t != taint + 0 ? "; " (taint + 0 - t) " set at boot" : "") ")" : ": bad flags " bad))
 	}
 	if (qrc == "124" || qrc == "137")
 		result(0, "VM powered off: no, killed at the host's timeout")

@@ -31,6 +31,7 @@
 #define HVM_FEATURE_EPT_AD	(1ULL << 7)	/* VMX EPT accessed/dirty bits */
 #define HVM_FEATURE_UNRESTRICTED (1ULL << 8)	/* VMX unrestricted guest */
 #define HVM_FEATURE_PREEMPT_TIMER (1ULL << 9)	/* VMX preemption timer */
+#define HVM_FEATURE_PAUSE_EXIT	(1ULL << 10)	/* PAUSE loops exit (pause filter/PLE) */
 
 struct hvm_info {
 	__u32 backend;		/* HVM_BACKEND_* */
