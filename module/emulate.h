@@ -23,9 +23,13 @@ struct hvm_io_exit {
 
 int hvm_exit_io(struct hvm_vcpu *vcpu, const struct hvm_io_exit *io);
 int hvm_exit_mmio(struct hvm_vcpu *vcpu, u64 gpa, const u8 *bytes, int nbytes);
-/* Finish an exit user space has serviced; called at the start of RUN. */
+/* Finish an exit user space has serviced; called at the start of RUN:
+ * 1 to go on into the guest, 0 when it set up a new exit, < 0 errno. */
 int hvm_complete_user_exit(struct hvm_vcpu *vcpu);
-void hvm_complete_mmio_read(struct hvm_vcpu *vcpu);
+int hvm_complete_mmio(struct hvm_vcpu *vcpu);
+struct hvm_insn;
+int hvm_emulate_mmio(struct hvm_vcpu *vcpu, u64 gpa, const u8 *bytes,
+		     int nbytes, const struct hvm_insn *insn, const u64 *read);
 void hvm_complete_io(struct hvm_vcpu *vcpu);
 
 /* Instruction emulation: 1 when done (caller skips it), 0 when a fault was
@@ -44,6 +48,7 @@ int hvm_exit_internal_error(struct hvm_vcpu *vcpu, u32 suberror, int ndata,
 /* Helpers. */
 int hvm_code_bits(struct hvm_vcpu *vcpu);
 int hvm_fetch_insn(struct hvm_vcpu *vcpu, u8 *buf);
+u64 hvm_seg_linear(struct hvm_vcpu *vcpu, int seg, u64 off);
 void hvm_write_reg(struct hvm_vcpu *vcpu, int reg, int size, bool high_byte,
 		   u64 val);
 u64 hvm_read_reg(struct hvm_vcpu *vcpu, int reg, int size, bool high_byte);

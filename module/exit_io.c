@@ -87,17 +87,6 @@ static int io_string_decode(struct hvm_vcpu *vcpu, bool in, int *seg,
 	return 0;
 }
 
-static u64 io_string_lin(struct hvm_vcpu *vcpu, int which, u64 off)
-{
-	struct hvm_segment seg;
-
-	hvm_ops->get_segment(vcpu, &seg, which);
-	if (hvm_code_bits(vcpu) == 64)
-		return (which == HVM_SEG_FS || which == HVM_SEG_GS) ?
-		       seg.base + off : off;
-	return (u32)(seg.base + off);
-}
-
 static int io_string(struct hvm_vcpu *vcpu, const struct hvm_io_exit *io)
 {
 	struct hvm_pending_exit *p = &vcpu->pending;
@@ -126,7 +115,7 @@ static int io_string(struct hvm_vcpu *vcpu, const struct hvm_io_exit *io)
 		.next_rip = io->next_rip,
 		.addr_mask = mask,
 	};
-	lin = io_string_lin(vcpu, seg, vcpu->regs[idx] & mask);
+	lin = hvm_seg_linear(vcpu, seg, vcpu->regs[idx] & mask);
 	p->gpa = lin;		/* linear start, translated again on completion */
 	r = io_string_translate(vcpu, lin, n, df,
 				io->in ? HVM_ACC_WRITE : 0);

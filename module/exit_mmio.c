@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * MMIO exits: a guest access to a guest-physical address that is not RAM.
- * The emulated CPUs have no decode assists, so the instruction is fetched
- * through the guest's page tables and decoded here (decode.c).
+ * Without decode assists the instruction is fetched through the guest's
+ * page tables; decode.c decodes it and emulate_mmio.c executes it.
  */
 #include <linux/string.h>
 #include <asm/processor-flags.h>
@@ -25,6 +25,17 @@ int hvm_code_bits(struct hvm_vcpu *vcpu)
 	    (vcpu->rflags & X86_EFLAGS_VM))
 		return 16;
 	return cs.db ? 32 : 16;
+}
+
+/* The linear address of @seg:@off (64-bit mode: only FS/GS have a base). */
+u64 hvm_seg_linear(struct hvm_vcpu *vcpu, int seg, u64 off)
+{
+	struct hvm_segment s;
+
+	hvm_ops->get_segment(vcpu, &s, seg);
+	if (hvm_code_bits(vcpu) == 64)
+		return (seg == HVM_SEG_FS || seg == HVM_SEG_GS) ? s.base + off : off;
+	return (u32)(s.base + off);
 }
 
 /* Up to 15 bytes at CS:RIP; returns the count, HVM_GUEST_FAULT or -EFAULT. */
@@ -101,63 +112,20 @@ static int mmio_emulation_failed(struct hvm_vcpu *vcpu, u64 gpa, const u8 *buf)
  */
 int hvm_exit_mmio(struct hvm_vcpu *vcpu, u64 gpa, const u8 *bytes, int nbytes)
 {
-	struct hvm_run *run = vcpu->run;
 	int bits = hvm_code_bits(vcpu);
 	struct hvm_insn insn;
 	u8 buf[16] = { 0 };
-	u64 val;
 	int n;
 
 	if (nbytes > 0 && nbytes <= 15) {
 		memcpy(buf, bytes, nbytes);
 		if (!hvm_decode(buf, nbytes, bits, &insn))
-			goto decoded;
+			return hvm_emulate_mmio(vcpu, gpa, buf, insn.len, &insn, NULL);
 	}
 	n = hvm_fetch_insn(vcpu, buf);
 	if (n == HVM_GUEST_FAULT)
 		return 1;
 	if (n < 0 || hvm_decode(buf, n, bits, &insn))
 		return mmio_emulation_failed(vcpu, gpa, buf);
-decoded:
-
-	run->exit_reason = HVM_EXIT_MMIO;
-	run->mmio.phys_addr = gpa;
-	run->mmio.len = insn.mem_size;
-	memset(run->mmio.data, 0, sizeof(run->mmio.data));
-
-	switch (insn.kind) {
-	case HVM_INSN_MOV_TO_MEM:
-	case HVM_INSN_MOV_IMM:
-		val = insn.kind == HVM_INSN_MOV_IMM ? insn.imm :
-		      hvm_read_reg(vcpu, insn.reg, insn.reg_size, insn.high_byte);
-		run->mmio.is_write = 1;
-		memcpy(run->mmio.data, &val, insn.mem_size);
-		vcpu->rip += insn.len;
-		break;
-	default:
-		run->mmio.is_write = 0;
-		vcpu->pending = (struct hvm_pending_exit) {
-			.kind = HVM_PENDING_MMIO_READ,
-			.size = insn.mem_size,
-			.reg = insn.reg,
-			.reg_size = insn.reg_size,
-			.high_byte = insn.high_byte,
-			.sign_extend = insn.kind == HVM_INSN_MOVSX,
-			.next_rip = vcpu->rip + insn.len,
-		};
-		break;
-	}
-	return 0;
-}
-
-void hvm_complete_mmio_read(struct hvm_vcpu *vcpu)
-{
-	struct hvm_pending_exit *p = &vcpu->pending;
-	u64 v = 0;
-
-	memcpy(&v, vcpu->run->mmio.data, p->size);
-	if (p->sign_extend && p->size < 8 && (v & (1ULL << (p->size * 8 - 1))))
-		v |= ~0ULL << (p->size * 8);
-	hvm_write_reg(vcpu, p->reg, p->reg_size, p->high_byte, v);
-	vcpu->rip = p->next_rip;
+	return hvm_emulate_mmio(vcpu, gpa, buf, insn.len, &insn, NULL);
 }

@@ -71,22 +71,20 @@ enum hvm_pending_kind {
 	HVM_PENDING_NONE,
 	HVM_PENDING_IO_IN,		/* IN: write AL/AX/EAX */
 	HVM_PENDING_IO_STRING,		/* INS/OUTS chunk: move data, update regs */
-	HVM_PENDING_MMIO_READ,		/* MOV from MMIO: write a register */
+	HVM_PENDING_MMIO,		/* MMIO read: run the instruction again */
 };
 
 struct hvm_pending_exit {
 	enum hvm_pending_kind kind;
 	u16 port;
 	u8 size;			/* I/O size, or MMIO length */
-	u8 reg;				/* destination register */
-	u8 reg_size;			/* bytes written to it */
-	bool high_byte;			/* AH/CH/DH/BH */
-	bool sign_extend;
+	u8 insn_len;			/* MMIO: the instruction, as fetched */
+	u8 insn[15];
 	bool in;			/* string I/O direction */
 	bool rep;
 	u32 count;			/* string I/O elements in this chunk */
 	u64 next_rip;			/* RIP after the instruction */
-	u64 gpa;			/* string I/O: guest-physical buffer */
+	u64 gpa;			/* string I/O: linear start; MMIO: address */
 	u64 addr_mask;			/* string I/O: address-size mask */
 };
 

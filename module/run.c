@@ -24,14 +24,14 @@ int hvm_complete_user_exit(struct hvm_vcpu *vcpu)
 	case HVM_PENDING_IO_STRING:
 		hvm_complete_io(vcpu);
 		break;
-	case HVM_PENDING_MMIO_READ:
-		hvm_complete_mmio_read(vcpu);
-		break;
+	case HVM_PENDING_MMIO:
+		vcpu->pending.kind = HVM_PENDING_NONE;
+		return hvm_complete_mmio(vcpu);
 	case HVM_PENDING_NONE:
 		break;
 	}
 	vcpu->pending.kind = HVM_PENDING_NONE;
-	return 0;
+	return 1;
 }
 
 static void hvm_process_requests(struct hvm_vcpu *vcpu)
@@ -97,10 +97,10 @@ int hvm_vcpu_run(struct hvm_vcpu *vcpu)
 	struct hvm_run *run = vcpu->run;
 	int r;
 
-	r = hvm_complete_user_exit(vcpu);
-	if (r)
-		return r;
 	run->exit_reason = HVM_EXIT_UNKNOWN;
+	r = hvm_complete_user_exit(vcpu);
+	if (r <= 0)
+		return r;	/* a new exit (or an error) before any entry */
 	if (READ_ONCE(run->immediate_exit)) {
 		run->exit_reason = HVM_EXIT_INTR;
 		return -EINTR;
