@@ -112,6 +112,9 @@ struct hvm_vcpu {
 	u32 tsc_aux;			/* the guest's, once it wrote one */
 	bool tsc_aux_set;
 
+	struct hvm_cpuid_entry *cpuid;	/* the guest's CPUID (cpuid.c) */
+	u32 cpuid_nent;
+
 	struct hvm_pending_exit pending;
 	u64 exits;
 };
@@ -130,6 +133,16 @@ void hvm_vm_put(struct hvm_vm *vm);
 void hvm_vm_flush_remote_tlbs(struct hvm_vm *vm);
 
 int hvm_vcpu_create(struct hvm_vm *vm, unsigned long id);
+
+/* cpuid.c: the supported table (built at load) and each vCPU's copy. */
+int hvm_cpuid_init(void);
+void hvm_cpuid_exit(void);
+int hvm_cpuid_vcpu_init(struct hvm_vcpu *vcpu);
+void hvm_cpuid_vcpu_free(struct hvm_vcpu *vcpu);
+long hvm_cpuid_get_supported(void __user *argp);
+long hvm_cpuid_get(struct hvm_vcpu *vcpu, void __user *argp);
+long hvm_cpuid_set(struct hvm_vcpu *vcpu, void __user *argp);
+u64 hvm_cpuid_guest_xcr0(struct hvm_vcpu *vcpu);
 void hvm_vcpu_destroy(struct hvm_vcpu *vcpu);
 void hvm_vcpu_kick(struct hvm_vcpu *vcpu);
 int hvm_vcpu_run(struct hvm_vcpu *vcpu);

@@ -40,6 +40,8 @@ static long hvm_dev_ioctl(struct file *filp, unsigned int cmd,
 		return arg ? -EINVAL : PAGE_SIZE;
 	case HVM_GET_INFO:
 		return hvm_dev_get_info((void __user *)arg);
+	case HVM_GET_SUPPORTED_CPUID:
+		return hvm_cpuid_get_supported((void __user *)arg);
 	default:
 		return -ENOTTY;
 	}
@@ -78,9 +80,12 @@ static int __init hvm_init(void)
 		return r;
 	hvm_vcpu_preempt_init();
 	hvm_xstate_init();
-	r = hvm_hw_init();
+	r = hvm_cpuid_init();
 	if (r)
 		goto err_unsetup;
+	r = hvm_hw_init();
+	if (r)
+		goto err_cpuid;
 	r = misc_register(&hvm_dev);
 	if (r)
 		goto err_hw;
@@ -90,6 +95,8 @@ static int __init hvm_init(void)
 
 err_hw:
 	hvm_hw_exit();
+err_cpuid:
+	hvm_cpuid_exit();
 err_unsetup:
 	preempt_notifier_dec();
 	hvm_ops->unsetup();
@@ -100,6 +107,7 @@ static void __exit hvm_exit(void)
 {
 	misc_deregister(&hvm_dev);
 	hvm_hw_exit();
+	hvm_cpuid_exit();
 	preempt_notifier_dec();
 	hvm_ops->unsetup();
 }

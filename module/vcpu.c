@@ -197,6 +197,8 @@ static const struct hvm_vcpu_ioctl {
 	{ HVM_SET_REGS, hvm_vcpu_set_regs, false },
 	{ HVM_GET_SREGS, hvm_vcpu_get_sregs, true },
 	{ HVM_SET_SREGS, hvm_vcpu_set_sregs, true },
+	{ HVM_GET_CPUID, hvm_cpuid_get, false },
+	{ HVM_SET_CPUID, hvm_cpuid_set, false },
 };
 
 static long hvm_vcpu_ioctl(struct file *filp, unsigned int cmd,
@@ -284,9 +286,12 @@ int hvm_vcpu_create(struct hvm_vm *vm, unsigned long id)
 	vcpu->run = page_address(vcpu->run_page);
 	if (!fpu_alloc_guest_fpstate(&vcpu->guest_fpu))
 		goto err_page;
-	r = hvm_ops->vcpu_init(vcpu);
+	r = hvm_cpuid_vcpu_init(vcpu);
 	if (r)
 		goto err_fpu;
+	r = hvm_ops->vcpu_init(vcpu);
+	if (r)
+		goto err_cpuid;
 	hvm_ops->vcpu_reset(vcpu);
 
 	/* The fd holds a VM reference; the vCPU lives as long as the VM. */
@@ -304,6 +309,8 @@ int hvm_vcpu_create(struct hvm_vm *vm, unsigned long id)
 
 err_backend:
 	hvm_ops->vcpu_destroy(vcpu);
+err_cpuid:
+	hvm_cpuid_vcpu_free(vcpu);
 err_fpu:
 	fpu_free_guest_fpstate(&vcpu->guest_fpu);
 err_page:
@@ -316,6 +323,7 @@ err_free:
 void hvm_vcpu_destroy(struct hvm_vcpu *vcpu)
 {
 	hvm_ops->vcpu_destroy(vcpu);
+	hvm_cpuid_vcpu_free(vcpu);
 	fpu_free_guest_fpstate(&vcpu->guest_fpu);
 	__free_page(vcpu->run_page);	/* a live mapping keeps its own ref */
 	kfree(vcpu);

@@ -77,7 +77,7 @@ int hvm_emulate_xsetbv(struct hvm_vcpu *vcpu)
 	u64 mpx = XFEATURE_MASK_BNDREGS | XFEATURE_MASK_BNDCSR;
 
 	if (index != 0 || hvm_ops->get_cpl(vcpu) != 0 || !(val & XFEATURE_MASK_FP) ||
-	    (val & ~hvm_host_xcr0 & ~0ULL) || (val & ~(u64)XFEATURE_MASK_USER_SUPPORTED) ||
+	    (val & ~hvm_host_xcr0) || (val & ~hvm_cpuid_guest_xcr0(vcpu)) || (val & ~(u64)XFEATURE_MASK_USER_SUPPORTED) ||
 	    ((val & XFEATURE_MASK_YMM) && !(val & XFEATURE_MASK_SSE)) ||
 	    ((val & avx512) && (val & avx512) != avx512) ||
 	    ((val & avx512) && !(val & XFEATURE_MASK_YMM)) ||

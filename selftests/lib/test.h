@@ -57,7 +57,8 @@ void test_watchdog_arm(unsigned int seconds);
  * Emulator limits the harness declares for this test VM, comma-separated
  * in HVM_TEST_QUIRKS (Documentation/testing.rst): "no-intr-exit-if0" (no
  * interrupt exit while the guest's IF is 0, so a spinning guest cannot be
- * kicked) and "triple-fault-fatal" (a guest triple fault ends the emulator).
+ * kicked), "triple-fault-fatal" (a guest triple fault ends the emulator)
+ * and "no-xsetbv-intercept" (the guest's XSETBV never exits).
  */
 bool test_quirk(const char *name);
 #define TEST_SKIP_ON_QUIRK(name, why)						\

@@ -92,6 +92,8 @@ for cpu in $CPUS; do
 	# Documentation/testing.rst): Bochs 2.7 takes no interrupt exit while
 	# the guest's IF is 0 (SVM; VMX unless the preemption timer ends the
 	# spin) and ends the whole emulator on a guest triple fault under SVM.
+	# QEMU 7.2's TCG does not intercept XSETBV: the guest's own XSETBV
+	# reaches the emulated CPU and hvm cannot check it against CPUID.
 	quirks=
 	case $model in
 	bochs:zambezi|bochs:trinity_apu)
@@ -100,6 +102,8 @@ for cpu in $CPUS; do
 		case ",$margs," in
 		*,preemption_timer=0,*) quirks=no-intr-exit-if0 ;;
 		esac ;;
+	*)
+		quirks=no-xsetbv-intercept ;;
 	esac
 	# Kernel problems at boot, before hvm.ko, known for a model: allowed
 	# (parse.awk).  Bochs's Skylake-X reports XSAVE sizes Linux disagrees

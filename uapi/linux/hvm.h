@@ -165,11 +165,33 @@ struct hvm_run {
 	};
 };
 
+/*
+ * CPUID: one entry per leaf (function) and, for leaves where it matters
+ * (HVM_CPUID_FLAG_SIGNIFICANT_INDEX), per sub-leaf (index, ECX).
+ */
+#define HVM_CPUID_FLAG_SIGNIFICANT_INDEX	(1U << 0)
+#define HVM_CPUID_MAX_ENTRIES			256
+
+struct hvm_cpuid_entry {
+	__u32 function;
+	__u32 index;
+	__u32 flags;		/* HVM_CPUID_FLAG_* */
+	__u32 eax, ebx, ecx, edx;
+	__u32 padding;		/* 0 */
+};
+
+struct hvm_cpuid {
+	__u32 nent;		/* in: room in entries[]; out: entries */
+	__u32 padding;		/* 0 */
+	struct hvm_cpuid_entry entries[];
+};
+
 /* ioctls on /dev/hvm */
 #define HVM_GET_API_VERSION	_IO(HVMIO, 0x00)
 #define HVM_CREATE_VM		_IO(HVMIO, 0x01)	/* arg 0; returns a VM fd */
 #define HVM_GET_VCPU_MMAP_SIZE	_IO(HVMIO, 0x02)
 #define HVM_GET_INFO		_IOR(HVMIO, 0x03, struct hvm_info)
+#define HVM_GET_SUPPORTED_CPUID	_IOWR(HVMIO, 0x04, struct hvm_cpuid)
 
 /* ioctls on a VM fd */
 #define HVM_SET_MEMORY_REGION	_IOW(HVMIO, 0x10, struct hvm_memory_region)
@@ -181,5 +203,7 @@ struct hvm_run {
 #define HVM_SET_REGS		_IOW(HVMIO, 0x22, struct hvm_regs)
 #define HVM_GET_SREGS		_IOR(HVMIO, 0x23, struct hvm_sregs)
 #define HVM_SET_SREGS		_IOW(HVMIO, 0x24, struct hvm_sregs)
+#define HVM_SET_CPUID		_IOW(HVMIO, 0x25, struct hvm_cpuid)
+#define HVM_GET_CPUID		_IOWR(HVMIO, 0x26, struct hvm_cpuid)
 
 #endif /* _UAPI_LINUX_HVM_H */

@@ -95,6 +95,14 @@ struct hvm_vcpu {
 int hvm_dev_open(void);
 int hvm_dev_get_info(int dev_fd, struct hvm_info *info);
 
+/* cpuid.c: CPUID tables; the get functions return malloc()ed tables */
+struct hvm_cpuid *hvm_cpuid_alloc(unsigned int nent);
+struct hvm_cpuid *hvm_dev_get_supported_cpuid(int dev_fd);
+struct hvm_cpuid *hvm_vcpu_get_cpuid(struct hvm_vcpu *vcpu);
+int hvm_vcpu_set_cpuid(struct hvm_vcpu *vcpu, const struct hvm_cpuid *cpuid);
+struct hvm_cpuid_entry *hvm_cpuid_find(struct hvm_cpuid *cpuid, __u32 function,
+				       __u32 index);
+
 /* vm.c */
 struct hvm_vm *hvm_vm_create(void);
 void hvm_vm_destroy(struct hvm_vm *vm);
