@@ -41,6 +41,8 @@ struct hvm_backend_ops {
 	void (*vcpu_destroy)(struct hvm_vcpu *vcpu);
 	/* Put the vCPU in the architectural reset state. */
 	void (*vcpu_reset)(struct hvm_vcpu *vcpu);
+	/* vcpu->tsc_offset changed: the hardware adds it to the host TSC. */
+	void (*set_tsc_offset)(struct hvm_vcpu *vcpu);
 	/* Preemption: the vCPU thread arrives on / leaves a CPU. */
 	void (*vcpu_load)(struct hvm_vcpu *vcpu, int cpu);
 	void (*vcpu_put)(struct hvm_vcpu *vcpu);

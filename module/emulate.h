@@ -55,8 +55,23 @@ u64 hvm_read_reg(struct hvm_vcpu *vcpu, int reg, int size, bool high_byte);
 
 bool hvm_pat_valid(u64 pat);
 
-/* Guest TSC_AUX around guest entry, interrupts off. */
+/* A 48-bit canonical address: bits 63:47 all equal. */
+static inline bool hvm_is_canonical(u64 v)
+{
+	return ((s64)(v << 16) >> 16) == (s64)v;
+}
+
+/* msr.c: guest TSC_AUX before entry (interrupts off); MSR access for the
+ * guest (@host false) and for user space (true): 0 or -errno (#GP). */
 void hvm_msr_load_guest(struct hvm_vcpu *vcpu);
+void hvm_msr_reset(struct hvm_vcpu *vcpu);
+int hvm_msr_get(struct hvm_vcpu *vcpu, u32 index, u64 *data, bool host);
+int hvm_msr_set(struct hvm_vcpu *vcpu, u32 index, u64 data, bool host);
+long hvm_msrs_get(struct hvm_vcpu *vcpu, void __user *argp);
+long hvm_msrs_set(struct hvm_vcpu *vcpu, void __user *argp);
+
+/* vcpu.c: the guest shut down (triple fault): back to the reset state. */
+int hvm_exit_shutdown(struct hvm_vcpu *vcpu);
 
 /* Guest XCR0/PKRU around guest entry, interrupts off. */
 void hvm_xstate_init(void);

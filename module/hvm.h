@@ -56,6 +56,16 @@ struct hvm_vm {
 	u64 tsc_offset;
 };
 
+/* MSRs hvm keeps for the guest without a hardware counterpart (msr.c). */
+struct hvm_msr_state {
+	u64 apic_base;
+	u64 misc_enable;
+	u64 mtrr_def_type;
+	u64 mtrr_var[16];		/* PHYSBASE0, PHYSMASK0, ... 7 */
+	u64 mtrr_fixed[11];		/* 64K_00000, 16K_80000/A0000, 4K_... */
+	u64 mcg_status;
+};
+
 /* vcpu->mode, as KVM's: lets a requester know whether to send an IPI. */
 enum hvm_vcpu_mode {
 	HVM_OUTSIDE_GUEST_MODE,
@@ -111,6 +121,8 @@ struct hvm_vcpu {
 	u32 pkru, host_pkru;
 	u32 tsc_aux;			/* the guest's, once it wrote one */
 	bool tsc_aux_set;
+	u64 tsc_offset;			/* guest TSC = host TSC + this */
+	struct hvm_msr_state msr;	/* MSRs kept for the guest (msr.c) */
 
 	struct hvm_cpuid_entry *cpuid;	/* the guest's CPUID (cpuid.c) */
 	u32 cpuid_nent;

@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * RDMSR/WRMSR that reach hvm.  The MSRs a guest may use directly are not
- * intercepted at all (the backend's bitmap allow-list); EFER and PAT live
- * in the backend's state; TSC_AUX is switched here; every other MSR raises
- * #GP in the guest.
+ * RDMSR/WRMSR that reach hvm, and HVM_GET/SET_MSRS.  The MSRs a guest may
+ * use directly are not intercepted at all (the backend's bitmap allow-list;
+ * the backend still reads and writes them for user space); EFER and PAT
+ * live in the backend's state; TSC, TSC_AUX, APIC_BASE, MISC_ENABLE, the
+ * MTRRs and the machine-check globals are kept here; every other MSR
+ * raises #GP in the guest.
  */
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
 #include <asm/msr.h>
 #include <asm/msr-index.h>
 #include <asm/cpufeature.h>
@@ -63,17 +68,132 @@ void hvm_msr_load_guest(struct hvm_vcpu *vcpu)
 		hvm_uret_set(HVM_URET_TSC_AUX, vcpu->tsc_aux);
 }
 
+/* MTRRs (SDM 12.11): 8 variable ranges, fixed ranges, write-combining. */
+#define MSR_MTRR_PHYS_BASE0	0x200		/* base/mask pairs up to 0x20f */
+#define MTRR_CAP		(8 | BIT(8) | BIT(10))
+#define MTRR_DEF_TYPE_VALID	0xcffULL	/* type, FE, E */
+
+static u64 *mtrr_fixed(struct hvm_vcpu *vcpu, u32 index)
+{
+	switch (index) {
+	case MSR_MTRRfix64K_00000:
+		return &vcpu->msr.mtrr_fixed[0];
+	case MSR_MTRRfix16K_80000:
+	case MSR_MTRRfix16K_A0000:
+		return &vcpu->msr.mtrr_fixed[1 + index - MSR_MTRRfix16K_80000];
+	case MSR_MTRRfix4K_C0000 ... MSR_MTRRfix4K_F8000:
+		return &vcpu->msr.mtrr_fixed[3 + index - MSR_MTRRfix4K_C0000];
+	}
+	return NULL;
+}
+
+/*
+ * The MSRs hvm keeps itself.  -ENOENT: not one of them (the backend may
+ * know it); -EINVAL: a value the hardware would refuse (#GP).
+ * @host: the access comes from user space (HVM_GET/SET_MSRS).
+ */
+static int msr_kept(struct hvm_vcpu *vcpu, u32 index, u64 *data, bool write,
+		    bool host)
+{
+	struct hvm_msr_state *m = &vcpu->msr;
+	u64 *p = NULL;
+
+	switch (index) {
+	case MSR_TSC_AUX:
+		return msr_tsc_aux(vcpu, data, write);
+	case MSR_IA32_TSC:
+		if (write) {
+			vcpu->tsc_offset = *data - rdtsc();
+			hvm_ops->set_tsc_offset(vcpu);
+		} else {
+			*data = rdtsc() + vcpu->tsc_offset;
+		}
+		return 0;
+	case MSR_IA32_APICBASE:
+		/* No in-kernel APIC yet: the value is kept, nothing more.
+		 * Reserved: bits 0-7, 9 and above the 48-bit address. */
+		if (write && (*data & (0xffULL | BIT(9) | ~((1ULL << 48) - 1))))
+			return -EINVAL;
+		p = &m->apic_base;
+		break;
+	case MSR_IA32_MISC_ENABLE:
+		p = &m->misc_enable;
+		break;
+	case MSR_MTRRcap:
+		if (write)
+			return host ? 0 : -EINVAL;	/* read-only */
+		*data = MTRR_CAP;
+		return 0;
+	case MSR_MTRRdefType:
+		if (write && (*data & ~MTRR_DEF_TYPE_VALID))
+			return -EINVAL;
+		p = &m->mtrr_def_type;
+		break;
+	case MSR_IA32_MCG_CAP:			/* no banks, no MCG_CTL */
+		if (write)
+			return host ? 0 : -EINVAL;
+		*data = 0;
+		return 0;
+	case MSR_IA32_MCG_STATUS:
+		if (write && *data && !host)
+			return -EINVAL;
+		p = &m->mcg_status;
+		break;
+	case MSR_IA32_PLATFORM_ID:
+		if (write)
+			return host ? 0 : -EINVAL;
+		*data = 0;
+		return 0;
+	case MSR_IA32_UCODE_REV:		/* microcode revision: none */
+		if (!write)
+			*data = 0;
+		return 0;
+	default:
+		if (index >= MSR_MTRR_PHYS_BASE0 && index < MSR_MTRR_PHYS_BASE0 + 16)
+			p = &m->mtrr_var[index - MSR_MTRR_PHYS_BASE0];
+		else
+			p = mtrr_fixed(vcpu, index);
+		if (!p)
+			return -ENOENT;
+		break;
+	}
+	if (write)
+		*p = *data;
+	else
+		*data = *p;
+	return 0;
+}
+
+/* The reset values (SDM 10.1.1, table 10-1; 12.11.2.1). */
+void hvm_msr_reset(struct hvm_vcpu *vcpu)
+{
+	memset(&vcpu->msr, 0, sizeof(vcpu->msr));
+	vcpu->msr.apic_base = 0xfee00000 | BIT(11) | (vcpu->id ? 0 : BIT(8));
+	/* Fast strings; no branch trace store, no PEBS. */
+	vcpu->msr.misc_enable = BIT(0) | BIT(11) | BIT(12);
+}
+
+int hvm_msr_get(struct hvm_vcpu *vcpu, u32 index, u64 *data, bool host)
+{
+	int r = msr_kept(vcpu, index, data, false, host);
+
+	return r == -ENOENT ? hvm_ops->get_msr(vcpu, index, data) : r;
+}
+
+int hvm_msr_set(struct hvm_vcpu *vcpu, u32 index, u64 data, bool host)
+{
+	int r = msr_kept(vcpu, index, &data, true, host);
+
+	return r == -ENOENT ? hvm_ops->set_msr(vcpu, index, data) : r;
+}
+
 int hvm_emulate_rdmsr(struct hvm_vcpu *vcpu)
 {
 	u32 index = vcpu->regs[HVM_RCX];
 	u64 data;
 
-	if (index == MSR_TSC_AUX) {
-		if (msr_tsc_aux(vcpu, &data, false))
-			return msr_gp(vcpu);
-	} else if (hvm_ops->get_msr(vcpu, index, &data)) {
+	if (hvm_msr_get(vcpu, index, &data, false))
 		return msr_gp(vcpu);
-	}
 	vcpu->regs[HVM_RAX] = (u32)data;
 	vcpu->regs[HVM_RDX] = data >> 32;
 	return 1;
@@ -84,11 +204,47 @@ int hvm_emulate_wrmsr(struct hvm_vcpu *vcpu)
 	u32 index = vcpu->regs[HVM_RCX];
 	u64 data = (u32)vcpu->regs[HVM_RAX] | (vcpu->regs[HVM_RDX] << 32);
 
-	if (index == MSR_TSC_AUX) {
-		if (msr_tsc_aux(vcpu, &data, true))
-			return msr_gp(vcpu);
-	} else if (hvm_ops->set_msr(vcpu, index, data)) {
+	if (hvm_msr_set(vcpu, index, data, false))
 		return msr_gp(vcpu);
-	}
 	return 1;
+}
+
+/* HVM_GET_MSRS / HVM_SET_MSRS: returns how many were done, in order. */
+static long hvm_msrs_ioctl(struct hvm_vcpu *vcpu, void __user *argp, bool write)
+{
+	struct hvm_msrs __user *u = argp;
+	struct hvm_msr_entry *e;
+	struct hvm_msrs hdr;
+	long r;
+	u32 i;
+
+	if (copy_from_user(&hdr, u, sizeof(hdr)))
+		return -EFAULT;
+	if (hdr.nmsrs > HVM_MSRS_MAX || hdr.padding)
+		return -EINVAL;
+	e = memdup_user(u->entries, hdr.nmsrs * sizeof(*e));
+	if (IS_ERR(e))
+		return PTR_ERR(e);
+	for (i = 0; i < hdr.nmsrs; i++) {
+		if (e[i].reserved)
+			break;
+		if (write ? hvm_msr_set(vcpu, e[i].index, e[i].data, true) :
+			    hvm_msr_get(vcpu, e[i].index, &e[i].data, true))
+			break;
+	}
+	r = i;
+	if (!write && copy_to_user(u->entries, e, i * sizeof(*e)))
+		r = -EFAULT;
+	kfree(e);
+	return r;
+}
+
+long hvm_msrs_get(struct hvm_vcpu *vcpu, void __user *argp)
+{
+	return hvm_msrs_ioctl(vcpu, argp, false);
+}
+
+long hvm_msrs_set(struct hvm_vcpu *vcpu, void __user *argp)
+{
+	return hvm_msrs_ioctl(vcpu, argp, true);
 }

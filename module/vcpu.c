@@ -18,6 +18,7 @@
 
 #include "hvm.h"
 #include "backend.h"
+#include "emulate.h"
 
 static struct preempt_ops hvm_preempt_ops;
 
@@ -199,6 +200,8 @@ static const struct hvm_vcpu_ioctl {
 	{ HVM_SET_SREGS, hvm_vcpu_set_sregs, true },
 	{ HVM_GET_CPUID, hvm_cpuid_get, false },
 	{ HVM_SET_CPUID, hvm_cpuid_set, false },
+	{ HVM_GET_MSRS, hvm_msrs_get, true },
+	{ HVM_SET_MSRS, hvm_msrs_set, true },
 };
 
 static long hvm_vcpu_ioctl(struct file *filp, unsigned int cmd,
@@ -258,6 +261,21 @@ static const struct file_operations hvm_vcpu_fops = {
 	.llseek = noop_llseek,
 };
 
+/* The architectural reset state: at creation and after a shutdown. */
+static void hvm_vcpu_reset(struct hvm_vcpu *vcpu)
+{
+	hvm_ops->vcpu_reset(vcpu);
+	hvm_msr_reset(vcpu);
+	hvm_ops->set_tsc_offset(vcpu);
+}
+
+int hvm_exit_shutdown(struct hvm_vcpu *vcpu)
+{
+	hvm_vcpu_reset(vcpu);
+	vcpu->run->exit_reason = HVM_EXIT_SHUTDOWN;
+	return 0;
+}
+
 /* Called with vm->lock held. */
 int hvm_vcpu_create(struct hvm_vm *vm, unsigned long id)
 {
@@ -292,7 +310,8 @@ int hvm_vcpu_create(struct hvm_vm *vm, unsigned long id)
 	r = hvm_ops->vcpu_init(vcpu);
 	if (r)
 		goto err_cpuid;
-	hvm_ops->vcpu_reset(vcpu);
+	vcpu->tsc_offset = vm->tsc_offset;	/* one TSC for the whole VM */
+	hvm_vcpu_reset(vcpu);
 
 	/* The fd holds a VM reference; the vCPU lives as long as the VM. */
 	kref_get(&vm->kref);

@@ -12,6 +12,8 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include <asm/msr.h>
+
 #include "hvm.h"
 #include "backend.h"
 
@@ -133,6 +135,8 @@ int hvm_vm_create(void)
 		goto err_hw;
 	kref_init(&vm->kref);
 	mutex_init(&vm->lock);
+	/* The guest's TSC starts near 0 and runs with the host's. */
+	vm->tsc_offset = -rdtsc();
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
 	r = init_srcu_struct(&vm->srcu);

@@ -219,6 +219,14 @@ static void svm_vcpu_reset(struct hvm_vcpu *vcpu)
 	svm_vmcb_reset(to_svm(vcpu));
 }
 
+static void svm_set_tsc_offset(struct hvm_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+
+	svm->vmcb->control.tsc_offset = vcpu->tsc_offset;
+	svm_mark_dirty(svm, SVM_CLEAN_I);
+}
+
 /* Nothing of SVM's lives in per-CPU hardware state between entries: the
  * world switch saves and loads everything each time. */
 static void svm_vcpu_load(struct hvm_vcpu *vcpu, int cpu)
@@ -331,6 +339,7 @@ const struct hvm_backend_ops hvm_svm_ops = {
 	.vcpu_init = svm_vcpu_init,
 	.vcpu_destroy = svm_vcpu_destroy,
 	.vcpu_reset = svm_vcpu_reset,
+	.set_tsc_offset = svm_set_tsc_offset,
 	.vcpu_load = svm_vcpu_load,
 	.vcpu_put = svm_vcpu_put,
 	.vcpu_run = svm_vcpu_run,

@@ -238,9 +238,7 @@ int svm_handle_exit(struct hvm_vcpu *vcpu)
 		return 1;
 	case SVM_EXIT_SHUTDOWN:
 		/* The VMCB is undefined after a shutdown (APM 15.11). */
-		svm_vmcb_reset(svm);
-		vcpu->run->exit_reason = HVM_EXIT_SHUTDOWN;
-		return 0;
+		return hvm_exit_shutdown(vcpu);
 	default:
 		if (code >= SVM_EXIT_READ_DR0 && code < SVM_EXIT_WRITE_DR0 + 16)
 			return svm_exit_dr(svm, code & 0xf, code >= SVM_EXIT_WRITE_DR0);

@@ -247,10 +247,23 @@ int svm_get_msr(struct hvm_vcpu *vcpu, u32 index, u64 *data)
 	case MSR_IA32_CR_PAT:
 		*data = s->g_pat;
 		return 0;
-	default:
-		return -ENOENT;
 	}
+	/* Not intercepted, kept in the VMCB by VMSAVE: for user space. */
+	switch (index) {
+	case MSR_FS_BASE:		*data = s->fs.base; return 0;
+	case MSR_GS_BASE:		*data = s->gs.base; return 0;
+	case MSR_KERNEL_GS_BASE:	*data = s->kernel_gs_base; return 0;
+	case MSR_STAR:			*data = s->star; return 0;
+	case MSR_LSTAR:			*data = s->lstar; return 0;
+	case MSR_CSTAR:			*data = s->cstar; return 0;
+	case MSR_SYSCALL_MASK:		*data = s->sfmask; return 0;
+	case MSR_IA32_SYSENTER_CS:	*data = s->sysenter_cs; return 0;
+	case MSR_IA32_SYSENTER_ESP:	*data = s->sysenter_esp; return 0;
+	case MSR_IA32_SYSENTER_EIP:	*data = s->sysenter_eip; return 0;
+	}
+	return -ENOENT;
 }
+
 
 int svm_set_msr(struct hvm_vcpu *vcpu, u32 index, u64 data)
 {
@@ -273,7 +286,29 @@ int svm_set_msr(struct hvm_vcpu *vcpu, u32 index, u64 data)
 		s->g_pat = data;
 		svm_mark_dirty(to_svm(vcpu), SVM_CLEAN_NP);
 		return 0;
-	default:
-		return -ENOENT;
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+	case MSR_KERNEL_GS_BASE:
+	case MSR_LSTAR:
+	case MSR_CSTAR:
+	case MSR_IA32_SYSENTER_ESP:
+	case MSR_IA32_SYSENTER_EIP:
+		if (!hvm_is_canonical(data))
+			return -EINVAL;
+		break;
 	}
+	/* VMLOAD puts these in place at the next entry. */
+	switch (index) {
+	case MSR_FS_BASE:		s->fs.base = data; return 0;
+	case MSR_GS_BASE:		s->gs.base = data; return 0;
+	case MSR_KERNEL_GS_BASE:	s->kernel_gs_base = data; return 0;
+	case MSR_STAR:			s->star = data; return 0;
+	case MSR_LSTAR:			s->lstar = data; return 0;
+	case MSR_CSTAR:			s->cstar = data; return 0;
+	case MSR_SYSCALL_MASK:		s->sfmask = (u32)data; return 0;
+	case MSR_IA32_SYSENTER_CS:	s->sysenter_cs = (u32)data; return 0;
+	case MSR_IA32_SYSENTER_ESP:	s->sysenter_esp = data; return 0;
+	case MSR_IA32_SYSENTER_EIP:	s->sysenter_eip = data; return 0;
+	}
+	return -ENOENT;
 }

@@ -58,7 +58,6 @@ void vmx_vmcs_init(struct vmx_vcpu *vmx)
 	vmcs_write(CR0_GUEST_HOST_MASK, VMX_CR0_HOST_OWNED);
 	vmcs_write(CR4_GUEST_HOST_MASK, VMX_CR4_HOST_OWNED);
 	vmcs_write(VMCS_LINK_POINTER, -1ULL);	/* required (SDM 26.3.1.5) */
-	vmcs_write(TSC_OFFSET, vmx->vcpu.vm->tsc_offset);
 
 	/* Host state that never changes; the rest is written per entry. */
 	vmcs_write(HOST_CR0, read_cr0());
@@ -363,15 +362,27 @@ int vmx_get_msr(struct hvm_vcpu *vcpu, u32 index, u64 *data)
 	case MSR_KERNEL_GS_BASE:
 		*data = vmx_get_guest_kgs(vmx);
 		return 0;
+	/* Not intercepted, in the VMCS: for user space. */
+	case MSR_FS_BASE:
+		*data = vmcs_read(GUEST_FS_BASE);
+		return 0;
+	case MSR_GS_BASE:
+		*data = vmcs_read(GUEST_GS_BASE);
+		return 0;
+	case MSR_IA32_SYSENTER_CS:
+		*data = vmcs_read(GUEST_SYSENTER_CS);
+		return 0;
+	case MSR_IA32_SYSENTER_ESP:
+		*data = vmcs_read(GUEST_SYSENTER_ESP);
+		return 0;
+	case MSR_IA32_SYSENTER_EIP:
+		*data = vmcs_read(GUEST_SYSENTER_EIP);
+		return 0;
 	default:
 		return -ENOENT;
 	}
 }
 
-static bool is_canonical(u64 v)
-{
-	return ((s64)(v << 16) >> 16) == (s64)v;
-}
 
 int vmx_set_msr(struct hvm_vcpu *vcpu, u32 index, u64 data)
 {
@@ -398,7 +409,7 @@ int vmx_set_msr(struct hvm_vcpu *vcpu, u32 index, u64 data)
 	case MSR_LSTAR:
 	case MSR_CSTAR:
 	case MSR_KERNEL_GS_BASE:
-		if (!is_canonical(data))
+		if (!hvm_is_canonical(data))
 			return -EINVAL;
 		if (index == MSR_LSTAR)
 			vmx->guest_lstar = data;
@@ -409,6 +420,20 @@ int vmx_set_msr(struct hvm_vcpu *vcpu, u32 index, u64 data)
 		return 0;
 	case MSR_SYSCALL_MASK:
 		vmx->guest_sfmask = data & 0xffffffff;
+		return 0;
+	case MSR_IA32_SYSENTER_CS:
+		vmcs_write(GUEST_SYSENTER_CS, (u32)data);
+		return 0;
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+	case MSR_IA32_SYSENTER_ESP:
+	case MSR_IA32_SYSENTER_EIP:
+		if (!hvm_is_canonical(data))
+			return -EINVAL;
+		vmcs_write(index == MSR_FS_BASE ? GUEST_FS_BASE :
+			   index == MSR_GS_BASE ? GUEST_GS_BASE :
+			   index == MSR_IA32_SYSENTER_ESP ? GUEST_SYSENTER_ESP :
+			   GUEST_SYSENTER_EIP, data);
 		return 0;
 	default:
 		return -ENOENT;

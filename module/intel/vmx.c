@@ -182,7 +182,7 @@ static int vmx_setup_controls(void)
 		       CPU_BASED_RDPMC_EXITING | CPU_BASED_CR8_LOAD_EXITING |
 		       CPU_BASED_CR8_STORE_EXITING | CPU_BASED_MOV_DR_EXITING |
 		       CPU_BASED_USE_IO_BITMAPS | CPU_BASED_USE_MSR_BITMAPS |
-		       CPU_BASED_MONITOR_EXITING |
+		       CPU_BASED_MONITOR_EXITING | CPU_BASED_USE_TSC_OFFSETTING |
 		       CPU_BASED_ACTIVATE_SECONDARY_CONTROLS, 0,
 		       true_msrs ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
 				   MSR_IA32_VMX_PROCBASED_CTLS, &vmx_cfg.proc);
@@ -425,6 +425,15 @@ static void vmx_vcpu_reset(struct hvm_vcpu *vcpu)
 	put_cpu();
 }
 
+static void vmx_set_tsc_offset(struct hvm_vcpu *vcpu)
+{
+	int cpu = get_cpu();
+
+	vmx_vcpu_load(vcpu, cpu);
+	vmcs_write(TSC_OFFSET, vcpu->tsc_offset);
+	put_cpu();
+}
+
 static void vmx_flush_tlb(struct hvm_vcpu *vcpu)
 {
 	/* Called before entry, preemption on: the flush happens on whatever
@@ -583,6 +592,7 @@ const struct hvm_backend_ops hvm_vmx_ops = {
 	.vcpu_init = vmx_vcpu_init,
 	.vcpu_destroy = vmx_vcpu_destroy,
 	.vcpu_reset = vmx_vcpu_reset,
+	.set_tsc_offset = vmx_set_tsc_offset,
 	.vcpu_load = vmx_vcpu_load,
 	.vcpu_put = vmx_vcpu_put,
 	.vcpu_run = vmx_vcpu_run,

@@ -218,9 +218,7 @@ int vmx_handle_exit(struct hvm_vcpu *vcpu)
 	case EXIT_REASON_INIT_SIGNAL:
 		return 1;
 	case EXIT_REASON_TRIPLE_FAULT:
-		vmx_vmcs_reset(vmx);
-		vcpu->run->exit_reason = HVM_EXIT_SHUTDOWN;
-		return 0;
+		return hvm_exit_shutdown(vcpu);
 	case EXIT_REASON_CPUID:
 		hvm_emulate_cpuid(vcpu);
 		return vmx_skip(vmx);

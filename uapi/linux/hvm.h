@@ -186,6 +186,21 @@ struct hvm_cpuid {
 	struct hvm_cpuid_entry entries[];
 };
 
+/* MSRs read or written by user space (HVM_GET_MSRS / HVM_SET_MSRS). */
+#define HVM_MSRS_MAX		256
+
+struct hvm_msr_entry {
+	__u32 index;
+	__u32 reserved;		/* 0 */
+	__u64 data;
+};
+
+struct hvm_msrs {
+	__u32 nmsrs;		/* entries in entries[] */
+	__u32 padding;		/* 0 */
+	struct hvm_msr_entry entries[];
+};
+
 /* ioctls on /dev/hvm */
 #define HVM_GET_API_VERSION	_IO(HVMIO, 0x00)
 #define HVM_CREATE_VM		_IO(HVMIO, 0x01)	/* arg 0; returns a VM fd */
@@ -205,5 +220,7 @@ struct hvm_cpuid {
 #define HVM_SET_SREGS		_IOW(HVMIO, 0x24, struct hvm_sregs)
 #define HVM_SET_CPUID		_IOW(HVMIO, 0x25, struct hvm_cpuid)
 #define HVM_GET_CPUID		_IOWR(HVMIO, 0x26, struct hvm_cpuid)
+#define HVM_GET_MSRS		_IOWR(HVMIO, 0x27, struct hvm_msrs)	/* returns count done */
+#define HVM_SET_MSRS		_IOW(HVMIO, 0x28, struct hvm_msrs)	/* returns count done */
 
 #endif /* _UAPI_LINUX_HVM_H */

@@ -127,6 +127,9 @@ int hvm_vcpu_get_regs(struct hvm_vcpu *vcpu, struct hvm_regs *regs);
 int hvm_vcpu_set_regs(struct hvm_vcpu *vcpu, const struct hvm_regs *regs);
 int hvm_vcpu_get_sregs(struct hvm_vcpu *vcpu, struct hvm_sregs *sregs);
 int hvm_vcpu_set_sregs(struct hvm_vcpu *vcpu, const struct hvm_sregs *sregs);
+/* One MSR; -1 with errno EINVAL when hvm refuses it. */
+int hvm_vcpu_get_msr(struct hvm_vcpu *vcpu, __u32 index, __u64 *data);
+int hvm_vcpu_set_msr(struct hvm_vcpu *vcpu, __u32 index, __u64 data);
 
 /* segment.c: hidden-part descriptions of the usual segments */
 void hvm_segment_real(struct hvm_segment *seg, __u16 selector, bool code);

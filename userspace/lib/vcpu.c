@@ -60,3 +60,39 @@ int hvm_vcpu_run(struct hvm_vcpu *vcpu)
 {
 	return ioctl(vcpu->fd, HVM_RUN, 0) < 0 ? -1 : 0;
 }
+
+/* One MSR through HVM_GET_MSRS / HVM_SET_MSRS. */
+int hvm_vcpu_get_msr(struct hvm_vcpu *vcpu, __u32 index, __u64 *data)
+{
+	struct {
+		struct hvm_msrs hdr;
+		struct hvm_msr_entry e;
+	} m = { .hdr.nmsrs = 1, .e.index = index };
+	int r = ioctl(vcpu->fd, HVM_GET_MSRS, &m);
+
+	if (r < 0)
+		return -1;
+	if (r != 1) {
+		errno = EINVAL;
+		return -1;
+	}
+	*data = m.e.data;
+	return 0;
+}
+
+int hvm_vcpu_set_msr(struct hvm_vcpu *vcpu, __u32 index, __u64 data)
+{
+	struct {
+		struct hvm_msrs hdr;
+		struct hvm_msr_entry e;
+	} m = { .hdr.nmsrs = 1, .e.index = index, .e.data = data };
+	int r = ioctl(vcpu->fd, HVM_SET_MSRS, &m);
+
+	if (r < 0)
+		return -1;
+	if (r != 1) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
