@@ -4,7 +4,7 @@
 #   MODE check: the demo, then every selftest;  MODE run: the demo only.
 # Contents: static busybox, /init (init.sh), /etc/hvm-test.conf, $HVM_KO as
 # /hvm.ko (+ the modules it depends on), $HVM_RUN as /bin/hvm-run and
-# /demo/hvm-run, $DEMO_DIR/*.bin in /demo, the selftests build dir
+# /demo/hvm-run, $DEMO_DIR/*.bin and *.elf in /demo, the selftests build dir
 # $TESTS_DIR as /tests.  Dynamic executables get their shared libraries too.
 set -eu
 
@@ -89,7 +89,7 @@ run_cmd=""
 if [ -f "$HVM_RUN" ]; then
 	add_elf "$HVM_RUN" /bin/hvm-run
 	ln -s ../bin/hvm-run "$stage/demo/hvm-run"
-	for bin in "$DEMO_DIR"/*.bin; do
+	for bin in "$DEMO_DIR"/*.bin "$DEMO_DIR"/*.elf; do
 		[ ! -f "$bin" ] || cp "$bin" "$stage/demo/"
 	done
 	run_cmd=$("$here/demo.sh" cmd)

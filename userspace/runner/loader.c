@@ -1,20 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
-/* hvm-run: copies a flat binary into guest RAM. */
+/*
+ * hvm-run: reading IMAGE and putting it in guest RAM.  An ELF file is
+ * loaded by its program headers (elf.c), and booted per Multiboot when it
+ * has a Multiboot header (multiboot.c); anything else is a flat binary
+ * copied to --load-addr.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "runner.h"
 
-int runner_load_image(struct hvm_vm *vm, const char *path, unsigned long long gpa,
-		      size_t *loaded)
+static unsigned char *read_file(const char *path, size_t *size)
 {
-	struct stat st;
+	unsigned char *buf = NULL;
 	size_t done = 0;
-	char *dst;
+	struct stat st;
 	ssize_t n;
 	int fd;
 
@@ -23,14 +28,13 @@ int runner_load_image(struct hvm_vm *vm, const char *path, unsigned long long gp
 		fprintf(stderr, "hvm-run: %s: %m\n", path);
 		goto fail;
 	}
-	dst = hvm_vm_gpa_to_hva(vm, gpa, st.st_size);
-	if (!dst || !st.st_size) {
-		fprintf(stderr, "hvm-run: %s (%lld bytes) does not fit in guest RAM at 0x%llx\n",
-			path, (long long)st.st_size, gpa);
+	buf = malloc(st.st_size ? st.st_size : 1);
+	if (!buf) {
+		fprintf(stderr, "hvm-run: %s: %m\n", path);
 		goto fail;
 	}
 	while (done < (size_t)st.st_size) {
-		n = read(fd, dst + done, st.st_size - done);
+		n = read(fd, buf + done, st.st_size - done);
 		if (n <= 0) {
 			fprintf(stderr, "hvm-run: reading %s: %s\n", path,
 				n ? strerror(errno) : "short file");
@@ -39,11 +43,70 @@ int runner_load_image(struct hvm_vm *vm, const char *path, unsigned long long gp
 		done += n;
 	}
 	close(fd);
-	*loaded = done;
-	return 0;
+	*size = done;
+	return buf;
 
 fail:
+	free(buf);
 	if (fd >= 0)
 		close(fd);
-	return -1;
+	return NULL;
+}
+
+static int load_flat(struct hvm_vm *vm, const struct runner_options *o,
+		     const unsigned char *data, size_t size, struct runner_image *img)
+{
+	unsigned char *dst = hvm_vm_gpa_to_hva(vm, o->load_addr, size);
+
+	if (!dst || !size) {
+		fprintf(stderr, "hvm-run: %s (%zu bytes) does not fit in guest RAM at 0x%llx\n",
+			o->image, size, o->load_addr);
+		return -1;
+	}
+	memcpy(dst, data, size);
+	img->low = o->load_addr;
+	img->end = o->load_addr + size;
+	img->entry = o->entry_set ? o->entry : o->load_addr;
+	img->mode = o->mode;
+	return 0;
+}
+
+int runner_load_image(struct hvm_vm *vm, const struct runner_options *o,
+		      struct runner_image *img)
+{
+	unsigned char *data;
+	long mb_flags;
+	size_t size;
+	int r;
+
+	memset(img, 0, sizeof(*img));
+	data = read_file(o->image, &size);
+	if (!data)
+		return -1;
+	if (!runner_is_elf(data, size)) {
+		if (o->cmdline || o->nr_modules) {
+			fprintf(stderr, "hvm-run: --cmdline and --module need a Multiboot ELF image\n");
+			r = -1;
+		} else {
+			r = load_flat(vm, o, data, size, img);
+		}
+		free(data);
+		return r;
+	}
+	if (o->load_set || o->mode_set || o->entry_set) {
+		fprintf(stderr, "hvm-run: --load-addr, --mode and --entry are for flat "
+			"binaries; %s is ELF\n", o->image);
+		free(data);
+		return -1;
+	}
+	mb_flags = runner_multiboot_flags(data, size);
+	r = runner_load_elf(vm, data, size, img);
+	if (!r && mb_flags >= 0)
+		r = runner_multiboot_setup(vm, o, mb_flags, img);
+	else if (!r && (o->cmdline || o->nr_modules)) {
+		fprintf(stderr, "hvm-run: --cmdline and --module need a Multiboot header\n");
+		r = -1;
+	}
+	free(data);
+	return r;
 }

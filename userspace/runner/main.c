@@ -21,12 +21,10 @@ void runner_request_exit(int status)
 	}
 }
 
-static int check_layout(const struct runner_options *o, size_t image_size)
+static int check_layout(const struct runner_options *o, const struct runner_image *img)
 {
-	unsigned long long end = o->load_addr + image_size;
-
-	if (o->mode == HVM_MODE_REAL) {
-		if (o->entry >= 0x100000) {
+	if (img->mode == HVM_MODE_REAL) {
+		if (img->entry >= 0x100000) {
 			fprintf(stderr, "hvm-run: real mode entry must be below 1 MiB\n");
 			return -1;
 		}
@@ -34,24 +32,26 @@ static int check_layout(const struct runner_options *o, size_t image_size)
 	}
 	if (o->mem_size < HVM_SYS_END) {
 		fprintf(stderr, "hvm-run: %s needs at least 0x%llx bytes of RAM\n",
-			hvm_mode_name(o->mode), HVM_SYS_END);
+			hvm_mode_name(img->mode), HVM_SYS_END);
 		return -1;
 	}
-	if (o->load_addr < HVM_SYS_END && end > HVM_SYS_BASE) {
+	if (img->low < HVM_SYS_END && img->end > HVM_SYS_BASE) {
 		fprintf(stderr, "hvm-run: image overlaps the system area 0x%llx-0x%llx\n",
 			HVM_SYS_BASE, HVM_SYS_END - 1);
 		return -1;
 	}
-	if (o->mode == HVM_MODE_PROT32 && o->entry > 0xffffffffULL) {
-		fprintf(stderr, "hvm-run: prot32 entry must be below 4 GiB\n");
+	if (img->entry > (img->mode == HVM_MODE_PROT32 ? 0xffffffffULL :
+			  HVM_SYS_IDENTITY_MAP - 1)) {
+		fprintf(stderr, "hvm-run: entry 0x%llx is out of reach in %s mode\n",
+			img->entry, hvm_mode_name(img->mode));
 		return -1;
 	}
 	return 0;
 }
 
-static __u64 initial_stack(const struct runner_options *o)
+static __u64 initial_stack(const struct runner_options *o, const struct runner_image *img)
 {
-	if (o->mode == HVM_MODE_REAL)
+	if (img->mode == HVM_MODE_REAL)
 		return 0;		/* top of the 64 KiB stack segment */
 	if (o->mem_size >= HVM_SYS_IDENTITY_MAP)
 		return HVM_SYS_IDENTITY_MAP - 16;
@@ -110,9 +110,9 @@ static int run_loop(struct hvm_vcpu *vcpu)
 int main(int argc, char **argv)
 {
 	struct runner_options opts;
+	struct runner_image img;
 	struct hvm_vcpu *vcpu;
 	struct hvm_vm *vm;
-	size_t image_size;
 	int status;
 
 	if (runner_parse_options(argc, argv, &opts))
@@ -128,17 +128,17 @@ int main(int argc, char **argv)
 			opts.mem_size);
 		return RUNNER_EXIT_SETUP;
 	}
-	if (runner_load_image(vm, opts.image, opts.load_addr, &image_size) ||
-	    check_layout(&opts, image_size))
+	if (runner_load_image(vm, &opts, &img) || check_layout(&opts, &img))
 		return RUNNER_EXIT_SETUP;
 	vcpu = hvm_vcpu_create(vm, 0);
 	if (!vcpu) {
 		fprintf(stderr, "hvm-run: creating vCPU 0: %m\n");
 		return RUNNER_EXIT_SETUP;
 	}
-	if (hvm_vcpu_setup_mode(vcpu, opts.mode, opts.entry, initial_stack(&opts))) {
+	if (hvm_vcpu_setup_mode(vcpu, img.mode, img.entry, initial_stack(&opts, &img)) ||
+	    (img.multiboot && runner_multiboot_regs(vcpu, &img))) {
 		fprintf(stderr, "hvm-run: setting up %s mode: %m\n",
-			hvm_mode_name(opts.mode));
+			hvm_mode_name(img.mode));
 		return RUNNER_EXIT_SETUP;
 	}
 	if (uart16550_register() || debug_exit_register()) {

@@ -15,7 +15,9 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 "Usage: hvm-run [OPTIONS] IMAGE\n"
-"Run the flat binary IMAGE as a guest of /dev/hvm on one vCPU.\n"
+"Run IMAGE as a guest of /dev/hvm on one vCPU.  IMAGE is an ELF file\n"
+"(loaded by its program headers; ELF64 starts in long64, ELF32 in prot32\n"
+"mode), a Multiboot (v1) ELF kernel, or else a flat binary.\n"
 "\n"
 "Options:\n"
 "  -m, --mem SIZE        guest RAM at guest-physical 0 (default 16M);\n"
@@ -24,6 +26,10 @@ static void usage(FILE *out)
 "                        (default 0x10000)\n"
 "  -e, --entry ADDR      guest-physical entry point (default: load address)\n"
 "  -M, --mode MODE       real, prot32 or long64 (default long64)\n"
+"                        (--load-addr, --entry, --mode: flat binaries only)\n"
+"  -c, --cmdline STRING  Multiboot: the kernel command line\n"
+"  -d, --module 'FILE [ARGS]'  Multiboot: load FILE as a module, with the\n"
+"                        whole string as its command line (repeatable)\n"
 "  -h, --help            show this help and exit\n"
 "\n"
 "Modes:\n"
@@ -97,6 +103,8 @@ int runner_parse_options(int argc, char **argv, struct runner_options *opts)
 		{ "load-addr", required_argument, NULL, 'l' },
 		{ "entry", required_argument, NULL, 'e' },
 		{ "mode", required_argument, NULL, 'M' },
+		{ "cmdline", required_argument, NULL, 'c' },
+		{ "module", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -107,7 +115,7 @@ int runner_parse_options(int argc, char **argv, struct runner_options *opts)
 	opts->load_addr = DEFAULT_LOAD_ADDR;
 	opts->mode = HVM_MODE_LONG64;
 
-	while ((c = getopt_long(argc, argv, "m:l:e:M:h", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:l:e:M:c:d:h", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			if (parse_size(optarg, &opts->mem_size) ||
@@ -121,6 +129,7 @@ int runner_parse_options(int argc, char **argv, struct runner_options *opts)
 				fprintf(stderr, "hvm-run: bad --load-addr '%s'\n", optarg);
 				return -1;
 			}
+			opts->load_set = true;
 			break;
 		case 'e':
 			if (parse_addr(optarg, &opts->entry)) {
@@ -135,6 +144,18 @@ int runner_parse_options(int argc, char **argv, struct runner_options *opts)
 					optarg);
 				return -1;
 			}
+			opts->mode_set = true;
+			break;
+		case 'c':
+			opts->cmdline = optarg;
+			break;
+		case 'd':
+			if (opts->nr_modules == RUNNER_MAX_MODULES) {
+				fprintf(stderr, "hvm-run: at most %d --module\n",
+					RUNNER_MAX_MODULES);
+				return -1;
+			}
+			opts->modules[opts->nr_modules++] = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -149,7 +170,5 @@ int runner_parse_options(int argc, char **argv, struct runner_options *opts)
 		return -1;
 	}
 	opts->image = argv[optind];
-	if (!opts->entry_set)
-		opts->entry = opts->load_addr;
 	return 0;
 }

@@ -20,21 +20,46 @@
 #define RUNNER_EXIT_INTERNAL_ERROR	107	/* hvm could not handle an exit */
 #define RUNNER_EXIT_UNKNOWN_EXIT	108	/* an exit reason hvm-run does not know */
 
+#define RUNNER_MAX_MODULES	16
+
 struct runner_options {
 	unsigned long long mem_size;
 	unsigned long long load_addr;
 	unsigned long long entry;
-	bool entry_set;
+	bool entry_set, load_set, mode_set;
 	enum hvm_mode mode;
 	const char *image;
+	const char *cmdline;			/* Multiboot */
+	const char *modules[RUNNER_MAX_MODULES];	/* "FILE [ARGS]" */
+	unsigned int nr_modules;
+};
+
+/* What was loaded and how to start it. */
+struct runner_image {
+	unsigned long long low, end;	/* guest-physical span of the image */
+	unsigned long long entry;
+	enum hvm_mode mode;
+	bool multiboot;
+	unsigned long long mbi;		/* Multiboot information block */
 };
 
 /* options.c */
 int runner_parse_options(int argc, char **argv, struct runner_options *opts);
 
-/* loader.c */
-int runner_load_image(struct hvm_vm *vm, const char *path, unsigned long long gpa,
-		      size_t *loaded);
+/* loader.c: IMAGE into guest RAM (flat, ELF or Multiboot ELF) */
+int runner_load_image(struct hvm_vm *vm, const struct runner_options *o,
+		      struct runner_image *img);
+
+/* elf.c */
+bool runner_is_elf(const unsigned char *img, size_t size);
+int runner_load_elf(struct hvm_vm *vm, const unsigned char *img, size_t size,
+		    struct runner_image *out);
+
+/* multiboot.c */
+long runner_multiboot_flags(const unsigned char *img, size_t size);
+int runner_multiboot_setup(struct hvm_vm *vm, const struct runner_options *o,
+			   unsigned long header_flags, struct runner_image *img);
+int runner_multiboot_regs(struct hvm_vcpu *vcpu, const struct runner_image *img);
 
 /* A device asks the run loop to stop and exit with status. */
 void runner_request_exit(int status);

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Selftests: hvm-run loading ELF64 and Multiboot images (the demo guests
+ * userspace/build/hello.elf and multiboot.elf, in /demo in the test VMs),
+ * run as a separate program with its output captured.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "test.h"
+
+static char runner[PATH_MAX + 64], demo_dir[PATH_MAX + 64];
+
+/* /bin/hvm-run and /demo in the test VMs; the build tree elsewhere. */
+static bool find_runner(void)
+{
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (!access("/bin/hvm-run", X_OK) && !access("/demo/multiboot.elf", R_OK)) {
+		strcpy(runner, "/bin/hvm-run");
+		strcpy(demo_dir, "/demo");
+		return true;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return false;
+	exe[n] = '\0';
+	*strrchr(exe, '/') = '\0';	/* selftests/build */
+	snprintf(runner, sizeof(runner), "%s/../../userspace/build/hvm-run", exe);
+	snprintf(demo_dir, sizeof(demo_dir), "%s/../../userspace/build", exe);
+	return !access(runner, X_OK);
+}
+
+/* Runs hvm-run with argv[1..]; its stdout in out (NUL-terminated). */
+static int run_runner(char *const argv[], char *out, size_t size)
+{
+	int pipefd[2], status;
+	size_t len = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(pipefd))
+		return -1;
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		dup2(pipefd[1], 1);
+		close(pipefd[0]);
+		execv(runner, argv);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	while (len < size - 1 && (n = read(pipefd[0], out + len, size - 1 - len)) > 0)
+		len += n;
+	out[len] = '\0';
+	close(pipefd[0]);
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static enum test_result test_elf64(void)
+{
+	char image[PATH_MAX + 96], out[4096];
+	char *argv[] = { runner, image, NULL };
+	int st;
+
+	if (!find_runner())
+		return test_skip("hvm-run not found");
+	snprintf(image, sizeof(image), "%s/hello.elf", demo_dir);
+	st = run_runner(argv, out, sizeof(out));
+	TEST_ASSERT(st == 0, "hvm-run hello.elf exited %d; output: %s", st, out);
+	TEST_ASSERT(strstr(out, "Hello from an hvm guest!"), "output: %s", out);
+	return TEST_PASS;
+}
+
+static enum test_result test_multiboot(void)
+{
+	char image[PATH_MAX + 96], mod[64] = "/tmp/hvm-mb-module.XXXXXX";
+	char modarg[128], out[4096], want[512];
+	char *argv[] = { runner, "--cmdline", "console=hvm x=1", "--module", modarg,
+			 image, NULL };
+	int fd, st;
+
+	if (!find_runner())
+		return test_skip("hvm-run not found");
+	snprintf(image, sizeof(image), "%s/multiboot.elf", demo_dir);
+	fd = mkstemp(mod);
+	TEST_ASSERT_ERRNO(fd >= 0 && write(fd, "module text\n", 12) == 12, "module file");
+	close(fd);
+	snprintf(modarg, sizeof(modarg), "%s modarg", mod);
+	st = run_runner(argv, out, sizeof(out));
+	unlink(mod);
+	TEST_ASSERT(st == 0, "hvm-run multiboot.elf exited %d; output: %s", st, out);
+	/* 16M of RAM: (16M - 1M) / 1K = 0x3c00 KB above 1 MiB; 3 map entries */
+	TEST_ASSERT(strstr(out, "Multiboot from hvm-run, cmdline 'console=hvm x=1', "
+			   "mem_upper 0x00003c00 KB, mmap entries 0x00000003, modules 0x00000001"),
+		    "output: %s", out);
+	snprintf(want, sizeof(want), "module 0 '%s modarg': module text", mod);
+	TEST_ASSERT(strstr(out, want), "no '%s' in: %s", want, out);
+	return TEST_PASS;
+}
+
+static enum test_result test_bad_combinations(void)
+{
+	char image[PATH_MAX + 96], flat[PATH_MAX + 96], out[4096];
+	char *elf_mode[] = { runner, "--mode", "prot32", image, NULL };
+	char *small[] = { runner, "--mem", "1M", image, NULL };
+	char *flat_cmdline[] = { runner, "--cmdline", "x", flat, NULL };
+	int st;
+
+	if (!find_runner())
+		return test_skip("hvm-run not found");
+	snprintf(image, sizeof(image), "%s/multiboot.elf", demo_dir);
+	snprintf(flat, sizeof(flat), "%s/hello.bin", demo_dir);
+	st = run_runner(elf_mode, out, sizeof(out));
+	TEST_ASSERT(st == 101, "--mode with an ELF image: exit %d", st);
+	st = run_runner(small, out, sizeof(out));
+	TEST_ASSERT(st == 101, "Multiboot in 1M of RAM: exit %d", st);
+	st = run_runner(flat_cmdline, out, sizeof(out));
+	TEST_ASSERT(st == 101, "--cmdline with a flat binary: exit %d", st);
+	return TEST_PASS;
+}
+
+static const struct test_case cases[] = {
+	{ "hvm-run loads an ELF64 image by its program headers, starts it in long mode",
+	  test_elf64 },
+	{ "hvm-run boots a Multiboot kernel: magic, cmdline, memory, map, module",
+	  test_multiboot },
+	{ "hvm-run refuses --mode with ELF, Multiboot in 1M, --cmdline with flat (101)",
+	  test_bad_combinations },
+};
+
+int main(void)
+{
+	return test_main(cases, ARRAY_SIZE(cases), true);
+}
