@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "guest.h"
 #include "test.h"
 
 static char runner[PATH_MAX + 64], demo_dir[PATH_MAX + 64];
@@ -38,26 +39,33 @@ static bool find_runner(void)
 	return !access(runner, X_OK);
 }
 
-/* Runs hvm-run with argv[1..]; its stdout in out (NUL-terminated). */
-static int run_runner(char *const argv[], char *out, size_t size)
+/* Runs hvm-run with argv[1..] and @input on its stdin (NULL: none); its
+ * stdout in out (NUL-terminated). */
+static int run_runner_input(char *const argv[], const char *input, char *out,
+			    size_t size)
 {
-	int pipefd[2], status;
+	int pipefd[2], infd[2], status;
 	size_t len = 0;
 	ssize_t n;
 	pid_t pid;
 
-	if (pipe(pipefd))
+	if (pipe(pipefd) || pipe(infd))
 		return -1;
+	if (input && write(infd[1], input, strlen(input)) != (ssize_t)strlen(input))
+		return -1;
+	close(infd[1]);
 	fflush(stdout);
 	pid = fork();
 	if (pid < 0)
 		return -1;
 	if (!pid) {
+		dup2(infd[0], 0);
 		dup2(pipefd[1], 1);
 		close(pipefd[0]);
 		execv(runner, argv);
 		_exit(127);
 	}
+	close(infd[0]);
 	close(pipefd[1]);
 	while (len < size - 1 && (n = read(pipefd[0], out + len, size - 1 - len)) > 0)
 		len += n;
@@ -66,6 +74,11 @@ static int run_runner(char *const argv[], char *out, size_t size)
 	if (waitpid(pid, &status, 0) != pid)
 		return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static int run_runner(char *const argv[], char *out, size_t size)
+{
+	return run_runner_input(argv, NULL, out, size);
 }
 
 static enum test_result test_elf64(void)
@@ -93,6 +106,8 @@ static enum test_result test_multiboot(void)
 
 	if (!find_runner())
 		return test_skip("hvm-run not found");
+	if (!tvm_mode_supported(HVM_MODE_PROT32))
+		return test_skip("Multiboot starts in prot32 mode: needs VMX unrestricted guest");
 	snprintf(image, sizeof(image), "%s/multiboot.elf", demo_dir);
 	fd = mkstemp(mod);
 	TEST_ASSERT_ERRNO(fd >= 0 && write(fd, "module text\n", 12) == 12, "module file");
@@ -131,6 +146,23 @@ static enum test_result test_bad_combinations(void)
 	return TEST_PASS;
 }
 
+/* The UART's receive side: stdin reaches RBR/LSR.DR; loopback works. */
+static enum test_result test_uart_input(void)
+{
+	char image[PATH_MAX + 96], out[4096];
+	char *argv[] = { runner, "--mode", "long64", "--load-addr", "0x10000", image, NULL };
+	int st;
+
+	if (!find_runner())
+		return test_skip("hvm-run not found");
+	snprintf(image, sizeof(image), "%s/echo.bin", demo_dir);
+	st = run_runner_input(argv, "hello, uart 16550\n", out, sizeof(out));
+	TEST_ASSERT(st == 0, "hvm-run echo.bin exited %d (0x61/0x62: loopback); output: %s",
+		    st, out);
+	TEST_ASSERT(!strcmp(out, "ready\nHELLO, UART 16550\n"), "output: '%s'", out);
+	return TEST_PASS;
+}
+
 static const struct test_case cases[] = {
 	{ "hvm-run loads an ELF64 image by its program headers, starts it in long mode",
 	  test_elf64 },
@@ -138,6 +170,8 @@ static const struct test_case cases[] = {
 	  test_multiboot },
 	{ "hvm-run refuses --mode with ELF, Multiboot in 1M, --cmdline with flat (101)",
 	  test_bad_combinations },
+	{ "the UART passes stdin to a polling guest and loops back in MCR loopback mode",
+	  test_uart_input },
 };
 
 int main(void)

@@ -59,6 +59,18 @@ else
 	[ $bfail -eq 0 ] || finish
 fi
 
+# Selftests that need no /dev/hvm (the decoder and ALU, built for user
+# space) also run here on the build host, outside any test VM.
+for t in test_decode; do
+	bin=${TESTS_DIR:-$root/selftests/build}/$t
+	[ -x "$bin" ] || continue
+	if "$bin" >"$OUT/host-$t.log" 2>&1; then
+		say "ok - host: $t ($(grep -c '^ok' "$OUT/host-$t.log") test points)"
+	else
+		say "not ok - host: $t failed (see $OUT/host-$t.log)"
+	fi
+done
+
 initrd=$OUT/initrd-check.cpio.gz
 if ! "$here/mkinitramfs.sh" check "$initrd" 2>"$OUT/initrd.log"; then
 	cat "$OUT/initrd.log"

@@ -42,7 +42,7 @@ static void usage(FILE *out)
 "  0x1000-0x8fff: IMAGE must not overlap it.\n"
 "\n"
 "Devices:\n"
-"  0x3f8-0x3ff  16550 UART, transmitted bytes go to stdout\n"
+"  0x3f8-0x3ff  16550 UART: transmit to stdout, receive from stdin\n"
 "  0xf4         debug exit: OUT of value V ends the run with status V & 0xff\n"
 "\n"
 "Exit status:\n"
