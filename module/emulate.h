@@ -77,5 +77,9 @@ int hvm_exit_shutdown(struct hvm_vcpu *vcpu);
 void hvm_xstate_init(void);
 void hvm_xstate_load_guest(struct hvm_vcpu *vcpu);
 void hvm_xstate_load_host(struct hvm_vcpu *vcpu);
+long hvm_xstate_get_xsave(struct hvm_vcpu *vcpu, void __user *argp);
+long hvm_xstate_set_xsave(struct hvm_vcpu *vcpu, void __user *argp);
+long hvm_xstate_get_xcrs(struct hvm_vcpu *vcpu, void __user *argp);
+long hvm_xstate_set_xcrs(struct hvm_vcpu *vcpu, void __user *argp);
 
 #endif /* HVM_EMULATE_H */

@@ -202,6 +202,10 @@ static const struct hvm_vcpu_ioctl {
 	{ HVM_SET_CPUID, hvm_cpuid_set, false },
 	{ HVM_GET_MSRS, hvm_msrs_get, true },
 	{ HVM_SET_MSRS, hvm_msrs_set, true },
+	{ HVM_GET_XSAVE, hvm_xstate_get_xsave, false },
+	{ HVM_SET_XSAVE, hvm_xstate_set_xsave, false },
+	{ HVM_GET_XCRS, hvm_xstate_get_xcrs, false },
+	{ HVM_SET_XCRS, hvm_xstate_set_xcrs, false },
 };
 
 static long hvm_vcpu_ioctl(struct file *filp, unsigned int cmd,

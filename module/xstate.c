@@ -4,7 +4,9 @@
  * The guest's FPU registers themselves live in vcpu->guest_fpu, swapped in
  * by fpu_swap_kvm_fpstate() for the duration of RUN.
  */
+#include <linux/slab.h>
 #include <linux/types.h>
+#include <linux/uaccess.h>
 #include <asm/fpu/xcr.h>
 #include <asm/fpu/xstate.h>
 #include <asm/pkru.h>
@@ -67,24 +69,91 @@ void hvm_xstate_load_host(struct hvm_vcpu *vcpu)
 	}
 }
 
-/* XSETBV (SDM vol. 2, XSETBV; vol. 1, 13.3): reject what hardware would. */
-int hvm_emulate_xsetbv(struct hvm_vcpu *vcpu)
+/* An XCR0 value XSETBV accepts (SDM vol. 2, XSETBV; vol. 1, 13.3). */
+static bool xcr0_valid(struct hvm_vcpu *vcpu, u64 val)
 {
-	u32 index = vcpu->regs[HVM_RCX];
-	u64 val = (u32)vcpu->regs[HVM_RAX] | (vcpu->regs[HVM_RDX] << 32);
 	u64 avx512 = XFEATURE_MASK_OPMASK | XFEATURE_MASK_ZMM_Hi256 |
 		     XFEATURE_MASK_Hi16_ZMM;
 	u64 mpx = XFEATURE_MASK_BNDREGS | XFEATURE_MASK_BNDCSR;
 
-	if (index != 0 || hvm_ops->get_cpl(vcpu) != 0 || !(val & XFEATURE_MASK_FP) ||
-	    (val & ~hvm_host_xcr0) || (val & ~hvm_cpuid_guest_xcr0(vcpu)) || (val & ~(u64)XFEATURE_MASK_USER_SUPPORTED) ||
-	    ((val & XFEATURE_MASK_YMM) && !(val & XFEATURE_MASK_SSE)) ||
-	    ((val & avx512) && (val & avx512) != avx512) ||
-	    ((val & avx512) && !(val & XFEATURE_MASK_YMM)) ||
-	    ((val & mpx) && (val & mpx) != mpx)) {
+	return (val & XFEATURE_MASK_FP) && !(val & ~hvm_host_xcr0) &&
+	       !(val & ~hvm_cpuid_guest_xcr0(vcpu)) &&
+	       !(val & ~(u64)XFEATURE_MASK_USER_SUPPORTED) &&
+	       !((val & XFEATURE_MASK_YMM) && !(val & XFEATURE_MASK_SSE)) &&
+	       !((val & avx512) && (val & avx512) != avx512) &&
+	       !((val & avx512) && !(val & XFEATURE_MASK_YMM)) &&
+	       !((val & mpx) && (val & mpx) != mpx);
+}
+
+int hvm_emulate_xsetbv(struct hvm_vcpu *vcpu)
+{
+	u32 index = vcpu->regs[HVM_RCX];
+	u64 val = (u32)vcpu->regs[HVM_RAX] | (vcpu->regs[HVM_RDX] << 32);
+
+	if (index != 0 || hvm_ops->get_cpl(vcpu) != 0 || !xcr0_valid(vcpu, val)) {
 		hvm_ops->inject_exception(vcpu, X86_TRAP_GP, true, 0);
 		return 0;
 	}
 	vcpu->xcr0 = val;
 	return 1;
+}
+
+/*
+ * HVM_GET/SET_XSAVE and _XCRS.  Under vcpu->mutex no RUN is in progress,
+ * so vcpu->guest_fpu holds the guest's registers, not the CPU.
+ */
+long hvm_xstate_get_xsave(struct hvm_vcpu *vcpu, void __user *argp)
+{
+	struct hvm_xsave *x = kzalloc(sizeof(*x), GFP_KERNEL);
+	long r = 0;
+
+	if (!x)
+		return -ENOMEM;
+	fpu_copy_guest_fpstate_to_uabi(&vcpu->guest_fpu, x, sizeof(*x),
+				       hvm_cpuid_guest_xcr0(vcpu) | XFEATURE_MASK_FPSSE,
+				       vcpu->pkru);
+	if (copy_to_user(argp, x, sizeof(*x)))
+		r = -EFAULT;
+	kfree(x);
+	return r;
+}
+
+long hvm_xstate_set_xsave(struct hvm_vcpu *vcpu, void __user *argp)
+{
+	struct hvm_xsave *x = memdup_user(argp, sizeof(*x));
+	long r;
+
+	if (IS_ERR(x))
+		return PTR_ERR(x);
+	/* Refuses components outside the mask and malformed headers. */
+	r = fpu_copy_uabi_to_guest_fpstate(&vcpu->guest_fpu, x,
+					   hvm_cpuid_guest_xcr0(vcpu) | XFEATURE_MASK_FPSSE,
+					   &vcpu->pkru);
+	kfree(x);
+	return r;
+}
+
+long hvm_xstate_get_xcrs(struct hvm_vcpu *vcpu, void __user *argp)
+{
+	struct hvm_xcrs x = { .xcr0 = vcpu->xcr0 };
+
+	return copy_to_user(argp, &x, sizeof(x)) ? -EFAULT : 0;
+}
+
+long hvm_xstate_set_xcrs(struct hvm_vcpu *vcpu, void __user *argp)
+{
+	struct hvm_xcrs x;
+	int i;
+
+	if (copy_from_user(&x, argp, sizeof(x)))
+		return -EFAULT;
+	for (i = 0; i < ARRAY_SIZE(x.reserved); i++)
+		if (x.reserved[i])
+			return -EINVAL;
+	if (!hvm_host_xcr0)
+		return x.xcr0 == XFEATURE_MASK_FP ? 0 : -EINVAL;
+	if (!xcr0_valid(vcpu, x.xcr0))
+		return -EINVAL;
+	vcpu->xcr0 = x.xcr0;
+	return 0;
 }

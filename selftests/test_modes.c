@@ -5,6 +5,7 @@
  */
 #include <inttypes.h>
 #include <string.h>
+#include <sys/ioctl.h>
 
 #include "guest.h"
 #include "test.h"
@@ -516,6 +517,47 @@ static enum test_result test_recovers_after_fail_entry(void)
 	return TEST_PASS;
 }
 
+/* GET_XSAVE shows the guest's XMM0; SET_XSAVE changes what it continues
+ * with; GET/SET_XCRS round-trip XCR0 and refuse what XSETBV would. */
+static enum test_result test_xsave_ioctls(void)
+{
+	static const __u64 newval[2] = { 0x1111222233334444ULL, 0x5555666677778888ULL };
+	struct hvm_xcrs xcrs = { 0 };
+	struct hvm_xsave xs;
+	unsigned int n = 0;
+	struct ucall uc;
+	struct tvm t;
+	__u64 v[3];
+
+	TVM_CREATE(&t, HVM_MODE_LONG64, guest_sse);
+	EXPECT_UCALL(t.vcpu, &uc, UCALL_REPORT);
+	TEST_ASSERT_ERRNO(!ioctl(t.vcpu->fd, HVM_GET_XSAVE, &xs), "GET_XSAVE");
+	/* XMM0 is at byte 160 of the legacy (FXSAVE) area (SDM vol. 1, 10.5.1) */
+	memcpy(v, (char *)xs.region + 160, 16);
+	TEST_ASSERT(v[0] == 0x0123456789abcdefULL && v[1] == 0xfedcba9876543210ULL,
+		    "GET_XSAVE xmm0 0x%" PRIx64 ":%" PRIx64, (uint64_t)v[1], (uint64_t)v[0]);
+	memcpy((char *)xs.region + 160, newval, 16);
+	TEST_ASSERT_ERRNO(!ioctl(t.vcpu->fd, HVM_SET_XSAVE, &xs), "SET_XSAVE");
+	TEST_ASSERT(ucall_run_collect(t.vcpu, &uc, v, 3, &n) == UCALL_DONE && n == 2,
+		    "type %d, %u reports", uc.type, n);
+	TEST_ASSERT(v[0] == newval[0] && v[1] == newval[1],
+		    "after SET_XSAVE the guest's xmm0 is 0x%" PRIx64 ":%" PRIx64,
+		    (uint64_t)v[1], (uint64_t)v[0]);
+
+	TEST_ASSERT_ERRNO(!ioctl(t.vcpu->fd, HVM_GET_XCRS, &xcrs), "GET_XCRS");
+	TEST_ASSERT(xcrs.xcr0 == 1, "a new vCPU's XCR0 is 0x%" PRIx64, (uint64_t)xcrs.xcr0);
+	xcrs.xcr0 = 2;				/* SSE without x87 */
+	TEST_ASSERT_FAILS(ioctl(t.vcpu->fd, HVM_SET_XCRS, &xcrs), EINVAL);
+	xcrs.xcr0 = 1;
+	xcrs.reserved[0] = 1;
+	TEST_ASSERT_FAILS(ioctl(t.vcpu->fd, HVM_SET_XCRS, &xcrs), EINVAL);
+	xcrs.reserved[0] = 0;
+	TEST_ASSERT_ERRNO(!ioctl(t.vcpu->fd, HVM_SET_XCRS, &xcrs), "SET_XCRS 1");
+	TEST_ASSERT_FAILS(ioctl(t.vcpu->fd, HVM_GET_XSAVE, (void *)8), EFAULT);
+	tvm_destroy(&t);
+	return TEST_PASS;
+}
+
 static const struct test_case cases[] = {
 	{ "real mode: 16-bit operand size arithmetic", test_real_mode_arith },
 	{ "real mode: segmented addressing, stack, call/ret", test_real_mode_segments },
@@ -534,6 +576,8 @@ static const struct test_case cases[] = {
 	{ "SET_REGS/GET_REGS round-trip every GPR, RIP and RFLAGS", test_regs_roundtrip },
 	{ "SET_SREGS/GET_SREGS round-trip a long-mode state", test_sregs_roundtrip },
 	{ "guest XMM state survives exits to user space", test_sse_state_preserved },
+	{ "GET/SET_XSAVE read and change the guest's XMM0; GET/SET_XCRS check XCR0",
+	  test_xsave_ioctls },
 	{ "a triple fault exits with SHUTDOWN", test_triple_fault },
 	{ "after SHUTDOWN the vCPU is in the reset state", test_shutdown_resets_vcpu },
 	{ "long mode with CS.L=1 and CS.D=1 exits with FAIL_ENTRY",

@@ -201,6 +201,18 @@ struct hvm_msrs {
 	struct hvm_msr_entry entries[];
 };
 
+/* The guest's x87/SSE/AVX... state, in the standard XSAVE format
+ * (SDM vol. 1, 13.4): legacy area, header, then each component. */
+struct hvm_xsave {
+	__u32 region[1024];
+};
+
+/* The guest's extended control registers: XCR0 only. */
+struct hvm_xcrs {
+	__u64 xcr0;
+	__u64 reserved[7];	/* 0 */
+};
+
 /* ioctls on /dev/hvm */
 #define HVM_GET_API_VERSION	_IO(HVMIO, 0x00)
 #define HVM_CREATE_VM		_IO(HVMIO, 0x01)	/* arg 0; returns a VM fd */
@@ -222,5 +234,9 @@ struct hvm_msrs {
 #define HVM_GET_CPUID		_IOWR(HVMIO, 0x26, struct hvm_cpuid)
 #define HVM_GET_MSRS		_IOWR(HVMIO, 0x27, struct hvm_msrs)	/* returns count done */
 #define HVM_SET_MSRS		_IOW(HVMIO, 0x28, struct hvm_msrs)	/* returns count done */
+#define HVM_GET_XSAVE		_IOR(HVMIO, 0x29, struct hvm_xsave)
+#define HVM_SET_XSAVE		_IOW(HVMIO, 0x2a, struct hvm_xsave)
+#define HVM_GET_XCRS		_IOR(HVMIO, 0x2b, struct hvm_xcrs)
+#define HVM_SET_XCRS		_IOW(HVMIO, 0x2c, struct hvm_xcrs)
 
 #endif /* _UAPI_LINUX_HVM_H */
