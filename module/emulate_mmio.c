@@ -24,16 +24,22 @@ static u64 size_mask(int size)
 	return size == 8 ? ~0ULL : (1ULL << (size * 8)) - 1;
 }
 
-static int mmio_write_exit(struct hvm_vcpu *vcpu, u64 gpa, int size, u64 val)
+/* The run page's MMIO exit: @size bytes at @gpa, data zeroed. */
+static void mmio_exit(struct hvm_vcpu *vcpu, u64 gpa, int size, bool write)
 {
 	struct hvm_run *run = vcpu->run;
 
 	run->exit_reason = HVM_EXIT_MMIO;
 	run->mmio.phys_addr = gpa;
 	run->mmio.len = size;
-	run->mmio.is_write = 1;
+	run->mmio.is_write = write;
 	memset(run->mmio.data, 0, sizeof(run->mmio.data));
-	memcpy(run->mmio.data, &val, size);
+}
+
+static int mmio_write_exit(struct hvm_vcpu *vcpu, u64 gpa, int size, u64 val)
+{
+	mmio_exit(vcpu, gpa, size, true);
+	memcpy(vcpu->run->mmio.data, &val, size);
 	return 0;
 }
 
@@ -42,13 +48,8 @@ static int mmio_read_exit(struct hvm_vcpu *vcpu, u64 gpa, int size,
 			  const u8 *bytes, int nbytes)
 {
 	struct hvm_pending_exit *p = &vcpu->pending;
-	struct hvm_run *run = vcpu->run;
 
-	run->exit_reason = HVM_EXIT_MMIO;
-	run->mmio.phys_addr = gpa;
-	run->mmio.len = size;
-	run->mmio.is_write = 0;
-	memset(run->mmio.data, 0, sizeof(run->mmio.data));
+	mmio_exit(vcpu, gpa, size, false);
 	*p = (struct hvm_pending_exit) {
 		.kind = HVM_PENDING_MMIO,
 		.size = size,

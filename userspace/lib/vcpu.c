@@ -62,13 +62,13 @@ int hvm_vcpu_run(struct hvm_vcpu *vcpu)
 }
 
 /* One MSR through HVM_GET_MSRS / HVM_SET_MSRS. */
-int hvm_vcpu_get_msr(struct hvm_vcpu *vcpu, __u32 index, __u64 *data)
+static int one_msr(struct hvm_vcpu *vcpu, unsigned long cmd, __u32 index, __u64 *data)
 {
 	struct {
 		struct hvm_msrs hdr;
 		struct hvm_msr_entry e;
-	} m = { .hdr.nmsrs = 1, .e.index = index };
-	int r = ioctl(vcpu->fd, HVM_GET_MSRS, &m);
+	} m = { .hdr.nmsrs = 1, .e.index = index, .e.data = *data };
+	int r = ioctl(vcpu->fd, cmd, &m);
 
 	if (r < 0)
 		return -1;
@@ -80,19 +80,17 @@ int hvm_vcpu_get_msr(struct hvm_vcpu *vcpu, __u32 index, __u64 *data)
 	return 0;
 }
 
+int hvm_vcpu_get_msr(struct hvm_vcpu *vcpu, __u32 index, __u64 *data)
+{
+	__u64 v = 0;
+
+	if (one_msr(vcpu, HVM_GET_MSRS, index, &v))
+		return -1;
+	*data = v;
+	return 0;
+}
+
 int hvm_vcpu_set_msr(struct hvm_vcpu *vcpu, __u32 index, __u64 data)
 {
-	struct {
-		struct hvm_msrs hdr;
-		struct hvm_msr_entry e;
-	} m = { .hdr.nmsrs = 1, .e.index = index, .e.data = data };
-	int r = ioctl(vcpu->fd, HVM_SET_MSRS, &m);
-
-	if (r < 0)
-		return -1;
-	if (r != 1) {
-		errno = EINVAL;
-		return -1;
-	}
-	return 0;
+	return one_msr(vcpu, HVM_SET_MSRS, index, &data);
 }
