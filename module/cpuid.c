@@ -10,7 +10,6 @@
  */
 #include <linux/slab.h>
 #include <linux/uaccess.h>
-#include <asm/fpu/xcr.h>
 #include <asm/fpu/xstate.h>
 #include <asm/processor.h>
 #include <asm/processor-flags.h>
@@ -59,15 +58,6 @@
 static struct hvm_cpuid_entry *hvm_supported;
 static u32 hvm_supported_nent;
 
-/* XCR0 bits a guest may enable: the host's, user-space state only. */
-static u64 hvm_cpuid_xcr0(void)
-{
-	u64 xcr0 = boot_cpu_has(X86_FEATURE_OSXSAVE) ?
-		   xgetbv(XCR_XFEATURE_ENABLED_MASK) : 0;
-
-	return xcr0 & XFEATURE_MASK_USER_SUPPORTED & ~(u64)XFEATURE_MASK_XTILE;
-}
-
 static struct hvm_cpuid_entry *add(struct hvm_cpuid_entry *e, u32 *n, u32 fn,
 				   u32 idx, bool sig)
 {
@@ -84,7 +74,7 @@ static u32 build(struct hvm_cpuid_entry *e)
 {
 	u32 max = min_t(u32, cpuid_eax(0), HVM_MAX_BASIC_LEAF);
 	u32 ext = min_t(u32, cpuid_eax(0x80000000), HVM_MAX_EXT_LEAF);
-	u64 xcr0 = hvm_cpuid_xcr0();
+	u64 xcr0 = hvm_xstate_supported();	/* after hvm_xstate_init() */
 	struct hvm_cpuid_entry *x;
 	u32 n = 0, i, fn;
 

@@ -75,6 +75,7 @@ int hvm_exit_shutdown(struct hvm_vcpu *vcpu);
 
 /* Guest XCR0/PKRU around guest entry, interrupts off. */
 void hvm_xstate_init(void);
+u64 hvm_xstate_supported(void);
 void hvm_xstate_load_guest(struct hvm_vcpu *vcpu);
 void hvm_xstate_load_host(struct hvm_vcpu *vcpu);
 long hvm_xstate_get_xsave(struct hvm_vcpu *vcpu, void __user *argp);

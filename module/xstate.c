@@ -25,6 +25,13 @@ void hvm_xstate_init(void)
 		hvm_host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
 }
 
+/* XCR0 bits a guest may be offered: the host's user state, without AMX
+ * (the guest's FPU buffer has no room for tiles). */
+u64 hvm_xstate_supported(void)
+{
+	return hvm_host_xcr0 & XFEATURE_MASK_USER_SUPPORTED & ~(u64)XFEATURE_MASK_XTILE;
+}
+
 static bool guest_osxsave(struct hvm_vcpu *vcpu)
 {
 	return hvm_ops->get_cr4(vcpu) & X86_CR4_OSXSAVE;

@@ -554,9 +554,7 @@ static enum test_result test_syscall_msrs_not_leaked(void)
 	cpu_set_t set;
 	unsigned int i;
 
-	CPU_ZERO(&set);
-	CPU_SET(0, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
+	if (test_pin_cpu(0))
 		return test_skip("cannot run on CPU 0");
 	for (i = 0; i < ARRAY_SIZE(msrs); i++)
 		if (!host_msr(msrs[i].msr, &before[i]))

@@ -30,15 +30,6 @@ GUEST_ASM(guest_spin, ".code64",
 	"je 1b\n\t"
 	G_DONE);
 
-static int pin_self(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return sched_setaffinity(0, sizeof(set), &set);
-}
-
 static void unload_helper(void)
 {
 	if (system("rmmod hvm_test_nmi"))
@@ -49,18 +40,11 @@ static void unload_helper(void)
 static bool load_helper(void)
 {
 	char exe[PATH_MAX], cmd[PATH_MAX + 64];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *slash;
 
 	if (access(NMI_PARAMS "fire", W_OK) == 0)
 		return true;	/* loaded by someone else: leave it loaded */
-	if (n <= 0)
+	if (test_exe_dir(exe, sizeof(exe)))
 		return false;
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (!slash)
-		return false;
-	*slash = '\0';
 	snprintf(cmd, sizeof(cmd), "insmod %s/kmod/hvm_test_nmi.ko", exe);
 	if (system(cmd) || access(NMI_PARAMS "fire", W_OK))
 		return false;
@@ -107,7 +91,7 @@ static void *spinner_fn(void *arg)
 {
 	struct spinner *s = arg;
 
-	if (pin_self(1)) {
+	if (test_pin_cpu(1)) {
 		atomic_store(&s->state, -1);
 		return NULL;
 	}
@@ -164,7 +148,7 @@ static enum test_result test_host_nmis_during_guest(void)
 		return test_skip("needs 2 online CPUs");
 	if (!load_helper())
 		return test_skip("helper module kmod/hvm_test_nmi.ko not available");
-	TEST_ASSERT(!pin_self(0), "cannot run on CPU 0");
+	TEST_ASSERT(!test_pin_cpu(0), "cannot run on CPU 0");
 	TVM_CREATE(&s.t, HVM_MODE_LONG64, guest_spin);
 	/* IF=1: host interrupts still make it exit where an emulator takes
 	 * no interrupt exit from a guest with IF=0 (HVM_TEST_QUIRKS). */

@@ -22,18 +22,14 @@ static char runner[PATH_MAX + 64], demo_dir[PATH_MAX + 64];
 static bool find_runner(void)
 {
 	char exe[PATH_MAX];
-	ssize_t n;
 
 	if (!access("/bin/hvm-run", X_OK) && !access("/demo/multiboot.elf", R_OK)) {
 		strcpy(runner, "/bin/hvm-run");
 		strcpy(demo_dir, "/demo");
 		return true;
 	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
+	if (test_exe_dir(exe, sizeof(exe)))	/* selftests/build */
 		return false;
-	exe[n] = '\0';
-	*strrchr(exe, '/') = '\0';	/* selftests/build */
 	snprintf(runner, sizeof(runner), "%s/../../userspace/build/hvm-run", exe);
 	snprintf(demo_dir, sizeof(demo_dir), "%s/../../userspace/build", exe);
 	return !access(runner, X_OK);

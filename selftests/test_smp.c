@@ -28,21 +28,12 @@ struct vcpu_thread {
 	int failed;
 };
 
-static int pin_self(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return sched_setaffinity(0, sizeof(set), &set);
-}
-
 static void *vcpu_thread_fn(void *arg)
 {
 	struct vcpu_thread *vt = arg;
 	__u64 expected = work_expected(&vt->work);
 
-	if (vt->cpu >= 0 && pin_self(vt->cpu)) {
+	if (vt->cpu >= 0 && test_pin_cpu(vt->cpu)) {
 		vt->failed = 1;
 		return NULL;
 	}

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The TAP harness of the selftests (see test.h). */
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "test.h"
@@ -56,6 +58,30 @@ static void watchdog_handler(int sig)
 {
 	(void)sig;
 	test_watchdog_fired = 1;
+}
+
+int test_pin_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+int test_exe_dir(char *buf, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+	char *slash;
+
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	slash = strrchr(buf, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	return 0;
 }
 
 bool test_quirk(const char *name)

@@ -53,6 +53,11 @@ int test_main(const struct test_case *cases, unsigned int nr_cases, bool need_hv
 /* Re-arm the watchdog (for cases that legitimately take long). */
 void test_watchdog_arm(unsigned int seconds);
 
+/* Runs the calling thread on @cpu only; 0 or -1 (errno). */
+int test_pin_cpu(int cpu);
+/* The directory of this test binary into @buf; 0 or -1. */
+int test_exe_dir(char *buf, size_t size);
+
 /*
  * Emulator limits the harness declares for this test VM, comma-separated
  * in HVM_TEST_QUIRKS (Documentation/testing.rst): "no-intr-exit-if0" (no
