@@ -97,6 +97,9 @@ struct hvm_sregs {
 #define HVM_EXIT_FAIL_ENTRY	5	/* hardware refused the guest state */
 #define HVM_EXIT_INTERNAL_ERROR	6	/* an exit hvm does not handle */
 #define HVM_EXIT_INTR		7	/* RUN returned -EINTR (signal) */
+#define HVM_EXIT_IRQ_WINDOW_OPEN 8	/* request_interrupt_window was granted */
+#define HVM_EXIT_RDMSR		9	/* RDMSR of an MSR hvm does not know */
+#define HVM_EXIT_WRMSR		10	/* WRMSR of an MSR hvm does not know */
 
 #define HVM_FAIL_ENTRY_VMX_INSN_ERROR	(1ULL << 63)
 
@@ -118,11 +121,17 @@ struct hvm_sregs {
 struct hvm_run {
 	/* in: set by user space */
 	__u8  immediate_exit;	/* RUN returns -EINTR at once when set */
-	__u8  padding1[7];
+	/* No in-kernel irqchip: exit with HVM_EXIT_IRQ_WINDOW_OPEN as soon
+	 * as HVM_INTERRUPT could be delivered. */
+	__u8  request_interrupt_window;
+	__u8  padding1[6];
 
 	/* out: set by RUN */
 	__u32 exit_reason;	/* HVM_EXIT_* */
-	__u32 padding2;
+	/* No in-kernel irqchip: HVM_INTERRUPT would be delivered at once. */
+	__u8  ready_for_interrupt_injection;
+	__u8  if_flag;		/* the guest's RFLAGS.IF */
+	__u8  padding2[2];
 
 	union {
 		/* HVM_EXIT_IO */
@@ -161,6 +170,17 @@ struct hvm_run {
 			__u32 ndata;
 			__u64 data[8];
 		} internal;
+		/*
+		 * HVM_EXIT_RDMSR / HVM_EXIT_WRMSR (HVM_ENABLE_USER_MSR_EXITS):
+		 * for RDMSR user space fills data; error != 0 makes the
+		 * instruction raise #GP instead of completing.
+		 */
+		struct {
+			__u32 index;
+			__u8  error;
+			__u8  padding[3];
+			__u64 data;
+		} msr;
 		char padding[256];
 	};
 };
@@ -213,6 +233,59 @@ struct hvm_xcrs {
 	__u64 reserved[7];	/* 0 */
 };
 
+/* HVM_IRQ_LINE: drive one input pin of the in-kernel I/O APIC. */
+#define HVM_IOAPIC_PINS		24
+struct hvm_irq_level {
+	__u32 irq;		/* GSI: I/O APIC pin, 0 .. HVM_IOAPIC_PINS-1 */
+	__u32 level;		/* 1 asserted, 0 deasserted */
+};
+
+/* HVM_ENABLE_USER_MSR_EXITS flags */
+#define HVM_MSR_EXIT_UNKNOWN	(1U << 0)	/* unknown MSRs exit, no #GP */
+
+/* Events being delivered or pending, as in KVM's kvm_vcpu_events. */
+struct hvm_vcpu_events {
+	struct {
+		__u8  injected;		/* deliver on the next entry */
+		__u8  nr;		/* vector 0-31 */
+		__u8  has_error_code;
+		__u8  padding;
+		__u32 error_code;
+	} exception;
+	struct {
+		__u8  injected;		/* external interrupt being delivered */
+		__u8  nr;
+		__u8  shadow;		/* STI / MOV SS blocking: 1 */
+		__u8  padding;
+	} interrupt;
+	struct {
+		__u8  injected;		/* NMI being delivered */
+		__u8  pending;		/* NMIs waiting (0 or 1) */
+		__u8  masked;		/* the guest is in its NMI handler */
+		__u8  padding;
+	} nmi;
+	__u32 reserved[9];		/* 0 */
+};
+
+/* HVM_GET/SET_MP_STATE: the vCPU's run state (SDM 10.4.7.3, 8.4). */
+#define HVM_MP_STATE_RUNNABLE		0
+#define HVM_MP_STATE_UNINITIALIZED	1	/* waits for INIT */
+#define HVM_MP_STATE_INIT_RECEIVED	2	/* waits for a SIPI */
+#define HVM_MP_STATE_HALTED		3	/* HLT, blocked in the kernel */
+struct hvm_mp_state {
+	__u32 mp_state;
+};
+
+/* The local APIC's 4 KiB register page (SDM 10.4.1, table 10-1). */
+struct hvm_lapic_state {
+	char regs[1024];
+};
+
+/* The local APIC's physical address at reset (MSR APIC_BASE). */
+#define HVM_APIC_DEFAULT_GPA	0xfee00000ULL
+/* The I/O APIC's MMIO window, decoded by the kernel with an irqchip. */
+#define HVM_IOAPIC_DEFAULT_GPA	0xfec00000ULL
+
 /* ioctls on /dev/hvm */
 #define HVM_GET_API_VERSION	_IO(HVMIO, 0x00)
 #define HVM_CREATE_VM		_IO(HVMIO, 0x01)	/* arg 0; returns a VM fd */
@@ -223,6 +296,9 @@ struct hvm_xcrs {
 /* ioctls on a VM fd */
 #define HVM_SET_MEMORY_REGION	_IOW(HVMIO, 0x10, struct hvm_memory_region)
 #define HVM_CREATE_VCPU		_IO(HVMIO, 0x11)	/* arg: vCPU id; returns a vCPU fd */
+#define HVM_CREATE_IRQCHIP	_IO(HVMIO, 0x12)	/* LAPICs + I/O APIC in the kernel */
+#define HVM_IRQ_LINE		_IOW(HVMIO, 0x13, struct hvm_irq_level)
+#define HVM_ENABLE_USER_MSR_EXITS _IO(HVMIO, 0x14)	/* arg: HVM_MSR_EXIT_* */
 
 /* ioctls on a vCPU fd */
 #define HVM_RUN			_IO(HVMIO, 0x20)
@@ -238,5 +314,13 @@ struct hvm_xcrs {
 #define HVM_SET_XSAVE		_IOW(HVMIO, 0x2a, struct hvm_xsave)
 #define HVM_GET_XCRS		_IOR(HVMIO, 0x2b, struct hvm_xcrs)
 #define HVM_SET_XCRS		_IOW(HVMIO, 0x2c, struct hvm_xcrs)
+#define HVM_INTERRUPT		_IO(HVMIO, 0x2d)	/* arg: vector; no irqchip */
+#define HVM_NMI			_IO(HVMIO, 0x2e)
+#define HVM_GET_VCPU_EVENTS	_IOR(HVMIO, 0x2f, struct hvm_vcpu_events)
+#define HVM_SET_VCPU_EVENTS	_IOW(HVMIO, 0x30, struct hvm_vcpu_events)
+#define HVM_GET_MP_STATE	_IOR(HVMIO, 0x31, struct hvm_mp_state)
+#define HVM_SET_MP_STATE	_IOW(HVMIO, 0x32, struct hvm_mp_state)
+#define HVM_GET_LAPIC		_IOR(HVMIO, 0x33, struct hvm_lapic_state)
+#define HVM_SET_LAPIC		_IOW(HVMIO, 0x34, struct hvm_lapic_state)
 
 #endif /* _UAPI_LINUX_HVM_H */
