@@ -76,6 +76,33 @@ struct hvm_backend_ops {
 				 bool has_error, u32 error_code);
 	/* Forget every cached translation of this vCPU before the next entry. */
 	void (*flush_tlb)(struct hvm_vcpu *vcpu);
+
+	/*
+	 * Events (events.c decides, the backend delivers).  Called with
+	 * interrupts off right before vcpu_run.  event_slot_busy: an event
+	 * (re-injected or queued) already goes in on the next entry.
+	 */
+	bool (*event_slot_busy)(struct hvm_vcpu *vcpu);
+	/* RFLAGS.IF set and no STI/MOV SS shadow (SDM 6.8.3, APM 15.21). */
+	bool (*interrupt_allowed)(struct hvm_vcpu *vcpu);
+	/* Not blocked by an NMI in progress or an interrupt shadow. */
+	bool (*nmi_allowed)(struct hvm_vcpu *vcpu);
+	void (*inject_irq)(struct hvm_vcpu *vcpu, u8 vector);
+	void (*inject_nmi)(struct hvm_vcpu *vcpu);
+	/*
+	 * Exit as soon as an interrupt (of priority class @prio, 0: any,
+	 * whatever the TPR) or an NMI could be delivered.  The backend drops
+	 * these requests at every exit.
+	 */
+	void (*enable_irq_window)(struct hvm_vcpu *vcpu, u8 prio);
+	void (*enable_nmi_window)(struct hvm_vcpu *vcpu);
+	/* HVM_GET/SET_VCPU_EVENTS: what sits in the event slot, the shadow
+	 * and NMI masking. */
+	void (*get_events)(struct hvm_vcpu *vcpu, struct hvm_vcpu_events *ev);
+	void (*set_events)(struct hvm_vcpu *vcpu, const struct hvm_vcpu_events *ev);
+	/* CR8 (the LAPIC's TPR[7:4]) as the guest last wrote it. */
+	u8 (*get_cr8)(struct hvm_vcpu *vcpu);
+	void (*set_cr8)(struct hvm_vcpu *vcpu, u8 cr8);
 };
 
 extern const struct hvm_backend_ops *hvm_ops;

@@ -17,16 +17,18 @@
 #include "hvm.h"
 #include "backend.h"
 #include "emulate.h"
+#include "lapic.h"
 
 #define HVM_CPUID_SIGNATURE	0x40000000
-#define HVM_MAX_BASIC_LEAF	0xd
+#define HVM_MAX_BASIC_LEAF	0x16
+#define HVM_CPUID_TIMING	0x40000010	/* TSC and APIC bus kHz */
 #define HVM_MAX_EXT_LEAF	0x80000008
 #define HVM_GUEST_PHYS_BITS	48	/* HVM_GPA_LIMIT */
 
 /*
  * The allow-list (SDM vol. 2, CPUID; APM vol. 3, appendix E).  Left out on
- * purpose, until hvm virtualizes them: MONITOR/MWAIT, VMX/SVM, the local
- * APIC, x2APIC and TSC-deadline, MCE/MCA, MTRR, PMU/DS, thermal and power
+ * purpose, until hvm virtualizes them: MONITOR/MWAIT, VMX/SVM, MCE/MCA,
+ * MTRR, PMU/DS, thermal and power
  * leaves, HTT and topology, TSX, XSAVES, and every speculation-control bit
  * (SPEC_CTRL, ARCH_CAPABILITIES... are not switched yet).
  */
@@ -50,6 +52,11 @@
 #define E1_EDX	((L1_EDX & 0x0183ffff) | BIT(11) | BIT(20) | BIT(22) | \
 		 BIT(25) | BIT(26) | BIT(27) | BIT(29) | BIT(30) | BIT(31))
 #define E7_EDX	BIT(8)				/* invariant TSC */
+
+/* The in-kernel local APIC's: shown only to vCPUs that have one. */
+#define L1_EDX_APIC	BIT(9)
+#define L1_ECX_X2APIC	BIT(21)
+#define L1_ECX_TSC_DEADLINE BIT(24)
 
 #define L1_ECX_OSXSAVE	BIT(27)
 #define L1_ECX_HYPERVISOR BIT(31)
@@ -85,8 +92,9 @@ static u32 build(struct hvm_cpuid_entry *e)
 		case 1:
 			x = add(e, &n, 1, 0, false);
 			x->ebx &= 0x0000ffff;	/* no HTT count; APIC ID per vCPU */
-			x->ecx = (x->ecx & L1_ECX) | L1_ECX_HYPERVISOR;
-			x->edx &= L1_EDX;
+			x->ecx = (x->ecx & L1_ECX) | L1_ECX_HYPERVISOR |
+				 L1_ECX_X2APIC | L1_ECX_TSC_DEADLINE;
+			x->edx = (x->edx & L1_EDX) | L1_EDX_APIC;
 			if (!xcr0)
 				x->ecx &= ~BIT(26);		/* XSAVE */
 			if (!(xcr0 & XFEATURE_MASK_YMM))	/* FMA AVX F16C */
@@ -122,6 +130,21 @@ static u32 build(struct hvm_cpuid_entry *e)
 				x->edx &= ~(BIT(2) | BIT(3));
 			}
 			break;
+		case 0x15:
+			/* TSC = crystal * EBX / EAX; the crystal is the APIC
+			 * bus, which Linux takes for its LAPIC timer. */
+			x = add(e, &n, 0x15, 0, false);
+			x->eax = 1000000;
+			x->ebx = tsc_khz;
+			x->ecx = HVM_APIC_BUS_KHZ * 1000U;
+			x->edx = 0;
+			break;
+		case 0x16:
+			x = add(e, &n, 0x16, 0, false);
+			x->eax = x->ebx = tsc_khz / 1000;	/* MHz */
+			x->ecx = HVM_APIC_BUS_KHZ / 1000;
+			x->edx = 0;
+			break;
 		case 0xd:
 			if (!xcr0)
 				break;
@@ -141,10 +164,17 @@ static u32 build(struct hvm_cpuid_entry *e)
 	x = &e[n++];
 	*x = (struct hvm_cpuid_entry) {
 		.function = HVM_CPUID_SIGNATURE,
-		.eax = HVM_CPUID_SIGNATURE,	/* the highest hvm leaf */
+		.eax = HVM_CPUID_TIMING,	/* the highest hvm leaf */
 		.ebx = 0x686d7668,		/* "hvmhvmhvmhvm" */
 		.ecx = 0x76686d76,
 		.edx = 0x6d76686d,
+	};
+	/* The timing leaf VMware defined and other hypervisors copied. */
+	x = &e[n++];
+	*x = (struct hvm_cpuid_entry) {
+		.function = HVM_CPUID_TIMING,
+		.eax = tsc_khz,
+		.ebx = HVM_APIC_BUS_KHZ,
 	};
 
 	if (ext < 0x80000000)
@@ -321,6 +351,13 @@ int hvm_emulate_cpuid(struct hvm_vcpu *vcpu)
 		c &= ~L1_ECX_OSXSAVE;
 		if (cr4 & X86_CR4_OSXSAVE)
 			c |= L1_ECX_OSXSAVE;
+		if (!vcpu->lapic) {
+			c &= ~(L1_ECX_X2APIC | L1_ECX_TSC_DEADLINE);
+			d &= ~L1_EDX_APIC;
+		}
+		/* APIC_BASE's global enable off hides the APIC (SDM 10.4.3). */
+		if (!(vcpu->msr.apic_base & MSR_IA32_APICBASE_ENABLE))
+			d &= ~L1_EDX_APIC;
 	} else if (fn == 7 && idx == 0 && e) {
 		c &= ~L7_ECX_OSPKE;
 		if (cr4 & X86_CR4_PKE)

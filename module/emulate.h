@@ -35,8 +35,8 @@ void hvm_complete_io(struct hvm_vcpu *vcpu);
 /* Instruction emulation: 1 when done (caller skips it), 0 when a fault was
  * queued instead (the instruction does not complete). */
 int hvm_emulate_cpuid(struct hvm_vcpu *vcpu);
-int hvm_emulate_rdmsr(struct hvm_vcpu *vcpu);
-int hvm_emulate_wrmsr(struct hvm_vcpu *vcpu);
+int hvm_exit_msr(struct hvm_vcpu *vcpu, bool write, u64 next_rip);
+void hvm_complete_msr(struct hvm_vcpu *vcpu);
 int hvm_emulate_xsetbv(struct hvm_vcpu *vcpu);
 /* MOV to/from DRn: @insn_len bytes at RIP were already fetched by caller. */
 int hvm_emulate_mov_dr(struct hvm_vcpu *vcpu, int dr, int gpr, bool write);

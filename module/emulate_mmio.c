@@ -18,6 +18,8 @@
 #include "decode.h"
 #include "emulate.h"
 #include "guest_mem.h"
+#include "ioapic.h"
+#include "lapic.h"
 
 static u64 size_mask(int size)
 {
@@ -36,18 +38,38 @@ static void mmio_exit(struct hvm_vcpu *vcpu, u64 gpa, int size, bool write)
 	memset(run->mmio.data, 0, sizeof(run->mmio.data));
 }
 
+/* Devices the kernel emulates (local APIC, I/O APIC) come first. */
+static bool kernel_mmio_read(struct hvm_vcpu *vcpu, u64 gpa, int size, u64 *val)
+{
+	return hvm_lapic_mmio_read(vcpu, gpa, size, val) ||
+	       hvm_ioapic_mmio_read(vcpu, gpa, size, val);
+}
+
+static bool kernel_mmio_write(struct hvm_vcpu *vcpu, u64 gpa, int size, u64 val)
+{
+	return hvm_lapic_mmio_write(vcpu, gpa, size, val) ||
+	       hvm_ioapic_mmio_write(vcpu, gpa, size, val);
+}
+
 static int mmio_write_exit(struct hvm_vcpu *vcpu, u64 gpa, int size, u64 val)
 {
+	if (kernel_mmio_write(vcpu, gpa, size, val))
+		return 1;
 	mmio_exit(vcpu, gpa, size, true);
 	memcpy(vcpu->run->mmio.data, &val, size);
 	return 0;
 }
 
-/* Ask user space for @size bytes at @gpa; the instruction runs again then. */
+/* Ask user space for @size bytes at @gpa; the instruction runs again then.
+ * A kernel device answers at once: the instruction runs again now. */
 static int mmio_read_exit(struct hvm_vcpu *vcpu, u64 gpa, int size,
-			  const u8 *bytes, int nbytes)
+			  const u8 *bytes, int nbytes, const struct hvm_insn *insn)
 {
 	struct hvm_pending_exit *p = &vcpu->pending;
+	u64 val;
+
+	if (kernel_mmio_read(vcpu, gpa, size, &val))
+		return hvm_emulate_mmio(vcpu, gpa, bytes, nbytes, insn, &val);
 
 	mmio_exit(vcpu, gpa, size, false);
 	*p = (struct hvm_pending_exit) {
@@ -124,7 +146,7 @@ static int mmio_string(struct hvm_vcpu *vcpu, u64 gpa, const u8 *bytes,
 		return mmio_write_exit(vcpu, gpa, size, val);
 	case HVM_OP_LODS:
 		if (!read)
-			return mmio_read_exit(vcpu, gpa, size, bytes, nbytes);
+			return mmio_read_exit(vcpu, gpa, size, bytes, nbytes, insn);
 		hvm_write_reg(vcpu, HVM_RAX, size, false, *read);
 		string_step(vcpu, insn, true, false);
 		return 1;
@@ -138,7 +160,7 @@ static int mmio_string(struct hvm_vcpu *vcpu, u64 gpa, const u8 *bytes,
 	if (read)
 		val = *read;
 	else if (hvm_gpa_read(vcpu->vm, src_gpa, &val, size))
-		return mmio_read_exit(vcpu, src_gpa, size, bytes, nbytes);
+		return mmio_read_exit(vcpu, src_gpa, size, bytes, nbytes, insn);
 	r = hvm_gva_to_gpa(vcpu, hvm_seg_linear(vcpu, HVM_SEG_ES,
 			   addr_reg(vcpu, HVM_RDI, insn->addr_bits)),
 			   HVM_ACC_WRITE, &dst_gpa);
@@ -173,7 +195,7 @@ int hvm_emulate_mmio(struct hvm_vcpu *vcpu, u64 gpa, const u8 *bytes,
 		return mmio_string(vcpu, gpa, bytes, nbytes, insn, read);
 	}
 	if (!read)
-		return mmio_read_exit(vcpu, gpa, size, bytes, nbytes);
+		return mmio_read_exit(vcpu, gpa, size, bytes, nbytes, insn);
 	val = *read & size_mask(size);
 
 	switch (insn->op) {

@@ -13,6 +13,7 @@
 #include <linux/preempt.h>
 #include <linux/srcu.h>
 #include <linux/mm_types.h>
+#include <linux/wait.h>
 #include <asm/fpu/api.h>
 #include <asm/fpu/types.h>
 #include <linux/hvm.h>
@@ -30,6 +31,9 @@ enum hvm_reg {
 	HVM_R8, HVM_R9, HVM_R10, HVM_R11, HVM_R12, HVM_R13, HVM_R14, HVM_R15,
 	HVM_NR_REGS
 };
+
+struct hvm_lapic;
+struct hvm_ioapic;
 
 struct hvm_memslot {
 	u32 id;
@@ -54,6 +58,9 @@ struct hvm_vm {
 	struct hvm_tdp tdp;		/* NPT/EPT tables */
 	struct hvm_vcpu *vcpus[HVM_MAX_VCPUS];	/* set once complete */
 	u64 tsc_offset;
+	bool irqchip;			/* LAPICs and I/O APIC in the kernel */
+	struct hvm_ioapic *ioapic;	/* with irqchip */
+	u32 user_msr_exits;		/* HVM_MSR_EXIT_* */
 };
 
 /* MSRs hvm keeps for the guest without a hardware counterpart (msr.c). */
@@ -75,6 +82,23 @@ enum hvm_vcpu_mode {
 
 /* vcpu->requests bits */
 #define HVM_REQ_TLB_FLUSH	0
+#define HVM_REQ_EVENT		1	/* an event arrived: decide injection again */
+
+/* Events hvm decides to deliver (events.c); see also the backend's slot. */
+struct hvm_event_state {
+	bool exc_pending;		/* HVM_SET_VCPU_EVENTS exception */
+	u8 exc_vector;
+	bool exc_has_error;
+	u32 exc_error;
+	atomic_t nmi_pending;		/* 0 or 1: NMIs do not queue deeper */
+	int user_irq;			/* HVM_INTERRUPT vector, or -1 */
+	/* INIT and SIPI from other vCPUs (bits HVM_SIGNAL_*), handled on
+	 * this vCPU's own thread. */
+	unsigned long signals;
+	u8 sipi_vector;
+};
+#define HVM_SIGNAL_INIT		0
+#define HVM_SIGNAL_SIPI		1
 
 /* An exit to user space that the next RUN must complete. */
 enum hvm_pending_kind {
@@ -82,6 +106,7 @@ enum hvm_pending_kind {
 	HVM_PENDING_IO_IN,		/* IN: write AL/AX/EAX */
 	HVM_PENDING_IO_STRING,		/* INS/OUTS chunk: move data, update regs */
 	HVM_PENDING_MMIO,		/* MMIO read: run the instruction again */
+	HVM_PENDING_MSR,		/* RDMSR/WRMSR answered by user space */
 };
 
 struct hvm_pending_exit {
@@ -129,6 +154,11 @@ struct hvm_vcpu {
 
 	struct hvm_pending_exit pending;
 	u64 exits;
+
+	u32 mp_state;			/* HVM_MP_STATE_* */
+	struct hvm_event_state ev;
+	struct hvm_lapic *lapic;	/* with irqchip */
+	wait_queue_head_t wq;		/* a halted vCPU sleeps here */
 };
 
 /* Core entry points used across files. */

@@ -18,6 +18,7 @@
 #include "hvm.h"
 #include "backend.h"
 #include "emulate.h"
+#include "lapic.h"
 #include "user_return.h"
 
 /* Each of the eight PAT entries a valid memory type: 0, 1, 4, 5, 6 or 7
@@ -109,13 +110,6 @@ static int msr_kept(struct hvm_vcpu *vcpu, u32 index, u64 *data, bool write,
 			*data = rdtsc() + vcpu->tsc_offset;
 		}
 		return 0;
-	case MSR_IA32_APICBASE:
-		/* No in-kernel APIC yet: the value is kept, nothing more.
-		 * Reserved: bits 0-7, 9 and above the 48-bit address. */
-		if (write && (*data & (0xffULL | BIT(9) | ~((1ULL << 48) - 1))))
-			return -EINVAL;
-		p = &m->apic_base;
-		break;
 	case MSR_IA32_MISC_ENABLE:
 		p = &m->misc_enable;
 		break;
@@ -173,10 +167,13 @@ void hvm_msr_reset(struct hvm_vcpu *vcpu)
 	vcpu->msr.misc_enable = BIT(0) | BIT(11) | BIT(12);
 }
 
+/* Kept MSRs first, then the local APIC's, then the backend's. */
 int hvm_msr_get(struct hvm_vcpu *vcpu, u32 index, u64 *data, bool host)
 {
 	int r = msr_kept(vcpu, index, data, false, host);
 
+	if (r == -ENOENT)
+		r = hvm_lapic_msr_read(vcpu, index, data);
 	return r == -ENOENT ? hvm_ops->get_msr(vcpu, index, data) : r;
 }
 
@@ -184,29 +181,70 @@ int hvm_msr_set(struct hvm_vcpu *vcpu, u32 index, u64 data, bool host)
 {
 	int r = msr_kept(vcpu, index, &data, true, host);
 
+	if (r == -ENOENT)
+		r = hvm_lapic_msr_write(vcpu, index, data, host);
 	return r == -ENOENT ? hvm_ops->set_msr(vcpu, index, data) : r;
 }
 
-int hvm_emulate_rdmsr(struct hvm_vcpu *vcpu)
+/* An MSR hvm does not know goes to user space when it asked for that. */
+static int msr_user_exit(struct hvm_vcpu *vcpu, u32 index, u64 data,
+			 bool write, u64 next_rip)
 {
-	u32 index = vcpu->regs[HVM_RCX];
-	u64 data;
+	struct hvm_run *run = vcpu->run;
 
-	if (hvm_msr_get(vcpu, index, &data, false))
-		return msr_gp(vcpu);
-	vcpu->regs[HVM_RAX] = (u32)data;
-	vcpu->regs[HVM_RDX] = data >> 32;
-	return 1;
+	run->exit_reason = write ? HVM_EXIT_WRMSR : HVM_EXIT_RDMSR;
+	run->msr.index = index;
+	run->msr.data = data;
+	run->msr.error = 0;
+	memset(run->msr.padding, 0, sizeof(run->msr.padding));
+	vcpu->pending = (struct hvm_pending_exit) {
+		.kind = HVM_PENDING_MSR,
+		.in = !write,
+		.next_rip = next_rip,
+	};
+	return 0;
 }
 
-int hvm_emulate_wrmsr(struct hvm_vcpu *vcpu)
+/*
+ * RDMSR/WRMSR exits; @next_rip: RIP after the instruction.  Returns 1 to
+ * re-enter (done, or #GP queued) or 0 for an exit to user space.
+ */
+int hvm_exit_msr(struct hvm_vcpu *vcpu, bool write, u64 next_rip)
 {
 	u32 index = vcpu->regs[HVM_RCX];
 	u64 data = (u32)vcpu->regs[HVM_RAX] | (vcpu->regs[HVM_RDX] << 32);
+	int r;
 
-	if (hvm_msr_set(vcpu, index, data, false))
-		return msr_gp(vcpu);
+	r = write ? hvm_msr_set(vcpu, index, data, false) :
+		    hvm_msr_get(vcpu, index, &data, false);
+	if (r == -ENOENT && (READ_ONCE(vcpu->vm->user_msr_exits) & HVM_MSR_EXIT_UNKNOWN))
+		return msr_user_exit(vcpu, index, write ? data : 0, write, next_rip);
+	if (r) {
+		msr_gp(vcpu);
+		return 1;
+	}
+	if (!write) {
+		vcpu->regs[HVM_RAX] = (u32)data;
+		vcpu->regs[HVM_RDX] = data >> 32;
+	}
+	vcpu->rip = next_rip;
 	return 1;
+}
+
+/* RUN after HVM_EXIT_RDMSR/WRMSR: user space's answer. */
+void hvm_complete_msr(struct hvm_vcpu *vcpu)
+{
+	struct hvm_run *run = vcpu->run;
+
+	if (run->msr.error) {
+		msr_gp(vcpu);
+		return;
+	}
+	if (vcpu->pending.in) {
+		vcpu->regs[HVM_RAX] = (u32)run->msr.data;
+		vcpu->regs[HVM_RDX] = run->msr.data >> 32;
+	}
+	vcpu->rip = vcpu->pending.next_rip;
 }
 
 /* HVM_GET_MSRS / HVM_SET_MSRS: returns how many were done, in order. */

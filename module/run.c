@@ -16,6 +16,7 @@
 #include "hvm.h"
 #include "backend.h"
 #include "emulate.h"
+#include "events.h"
 
 int hvm_complete_user_exit(struct hvm_vcpu *vcpu)
 {
@@ -23,6 +24,9 @@ int hvm_complete_user_exit(struct hvm_vcpu *vcpu)
 	case HVM_PENDING_IO_IN:
 	case HVM_PENDING_IO_STRING:
 		hvm_complete_io(vcpu);
+		break;
+	case HVM_PENDING_MSR:
+		hvm_complete_msr(vcpu);
 		break;
 	case HVM_PENDING_MMIO:
 		vcpu->pending.kind = HVM_PENDING_NONE;
@@ -38,6 +42,8 @@ static void hvm_process_requests(struct hvm_vcpu *vcpu)
 {
 	if (test_and_clear_bit(HVM_REQ_TLB_FLUSH, &vcpu->requests))
 		hvm_ops->flush_tlb(vcpu);
+	/* Injection is decided again right before entry anyway. */
+	clear_bit(HVM_REQ_EVENT, &vcpu->requests);
 }
 
 /* Guest-mode bookkeeping as Linux 6.1 expects of a hypervisor: guest time
@@ -76,6 +82,8 @@ static enum hvm_entry hvm_enter_guest(struct hvm_vcpu *vcpu)
 		local_irq_enable();
 		return HVM_ENTRY_ABANDONED;
 	}
+	/* After the last check: a later event kicks us right out again. */
+	hvm_inject_events(vcpu);
 	if (test_thread_flag(TIF_NEED_FPU_LOAD))
 		switch_fpu_return();
 
@@ -113,6 +121,21 @@ int hvm_vcpu_run(struct hvm_vcpu *vcpu)
 			r = -EINTR;
 			break;
 		}
+		hvm_events_process_signals(vcpu);
+		if (vcpu->mp_state != HVM_MP_STATE_RUNNABLE) {
+			r = hvm_vcpu_block(vcpu);	/* HLT, wait for SIPI */
+			if (r) {
+				run->exit_reason = HVM_EXIT_INTR;
+				break;
+			}
+			continue;
+		}
+		if (READ_ONCE(run->request_interrupt_window) &&
+		    hvm_user_irq_window_open(vcpu)) {
+			run->exit_reason = HVM_EXIT_IRQ_WINDOW_OPEN;
+			r = 0;
+			break;
+		}
 		cond_resched();
 		switch (hvm_enter_guest(vcpu)) {
 		case HVM_ENTERED:
@@ -130,5 +153,6 @@ int hvm_vcpu_run(struct hvm_vcpu *vcpu)
 			break;
 	}
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, false);
+	hvm_events_fill_run(vcpu);
 	return r;
 }

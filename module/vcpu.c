@@ -19,6 +19,8 @@
 #include "hvm.h"
 #include "backend.h"
 #include "emulate.h"
+#include "events.h"
+#include "lapic.h"
 
 static struct preempt_ops hvm_preempt_ops;
 
@@ -206,6 +208,14 @@ static const struct hvm_vcpu_ioctl {
 	{ HVM_SET_XSAVE, hvm_xstate_set_xsave, false },
 	{ HVM_GET_XCRS, hvm_xstate_get_xcrs, false },
 	{ HVM_SET_XCRS, hvm_xstate_set_xcrs, false },
+	{ HVM_INTERRUPT, hvm_events_ioctl_interrupt, false },
+	{ HVM_NMI, hvm_events_ioctl_nmi, false },
+	{ HVM_GET_VCPU_EVENTS, hvm_events_get, true },
+	{ HVM_SET_VCPU_EVENTS, hvm_events_set, true },
+	{ HVM_GET_MP_STATE, hvm_mp_state_get, false },
+	{ HVM_SET_MP_STATE, hvm_mp_state_set, false },
+	{ HVM_GET_LAPIC, hvm_lapic_get_state, true },
+	{ HVM_SET_LAPIC, hvm_lapic_set_state, true },
 };
 
 static long hvm_vcpu_ioctl(struct file *filp, unsigned int cmd,
@@ -271,6 +281,8 @@ static void hvm_vcpu_reset(struct hvm_vcpu *vcpu)
 	hvm_ops->vcpu_reset(vcpu);
 	hvm_msr_reset(vcpu);
 	hvm_ops->set_tsc_offset(vcpu);
+	hvm_lapic_reset(vcpu);
+	hvm_events_reset(vcpu);
 }
 
 int hvm_exit_shutdown(struct hvm_vcpu *vcpu)
@@ -300,6 +312,8 @@ int hvm_vcpu_create(struct hvm_vm *vm, unsigned long id)
 	mutex_init(&vcpu->mutex);
 	preempt_notifier_init(&vcpu->preempt_notifier, &hvm_preempt_ops);
 	vcpu->xcr0 = XFEATURE_MASK_FP;
+	init_waitqueue_head(&vcpu->wq);
+	vcpu->mp_state = HVM_MP_STATE_RUNNABLE;
 
 	r = -ENOMEM;
 	vcpu->run_page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
@@ -314,6 +328,11 @@ int hvm_vcpu_create(struct hvm_vm *vm, unsigned long id)
 	r = hvm_ops->vcpu_init(vcpu);
 	if (r)
 		goto err_cpuid;
+	if (vm->irqchip) {
+		r = hvm_lapic_create(vcpu);
+		if (r)
+			goto err_backend;
+	}
 	vcpu->tsc_offset = vm->tsc_offset;	/* one TSC for the whole VM */
 	hvm_vcpu_reset(vcpu);
 
@@ -331,6 +350,7 @@ int hvm_vcpu_create(struct hvm_vm *vm, unsigned long id)
 	return fd;
 
 err_backend:
+	hvm_lapic_destroy(vcpu);
 	hvm_ops->vcpu_destroy(vcpu);
 err_cpuid:
 	hvm_cpuid_vcpu_free(vcpu);
@@ -345,6 +365,7 @@ err_free:
 
 void hvm_vcpu_destroy(struct hvm_vcpu *vcpu)
 {
+	hvm_lapic_destroy(vcpu);
 	hvm_ops->vcpu_destroy(vcpu);
 	hvm_cpuid_vcpu_free(vcpu);
 	fpu_free_guest_fpstate(&vcpu->guest_fpu);

@@ -16,6 +16,7 @@
 
 #include "hvm.h"
 #include "backend.h"
+#include "ioapic.h"
 
 static void hvm_vm_free(struct kref *kref)
 {
@@ -26,6 +27,7 @@ static void hvm_vm_free(struct kref *kref)
 		if (vm->vcpus[i])
 			hvm_vcpu_destroy(vm->vcpus[i]);
 	hvm_ops->vm_destroy(vm);
+	hvm_ioapic_destroy(vm);
 	hvm_memslots_free(vm);
 	hvm_tdp_destroy(&vm->tdp);
 	cleanup_srcu_struct(&vm->srcu);
@@ -68,6 +70,45 @@ static long hvm_vm_create_vcpu(struct hvm_vm *vm, unsigned long arg)
 	return hvm_vcpu_create(vm, arg);
 }
 
+/* HVM_CREATE_IRQCHIP: every vCPU created after it gets a local APIC. */
+static long hvm_vm_create_irqchip(struct hvm_vm *vm, unsigned long arg)
+{
+	int i, r;
+
+	if (arg)
+		return -EINVAL;
+	if (vm->irqchip)
+		return -EEXIST;
+	for (i = 0; i < HVM_MAX_VCPUS; i++)
+		if (vm->vcpus[i])
+			return -EBUSY;
+	r = hvm_ioapic_create(vm);
+	if (!r)
+		WRITE_ONCE(vm->irqchip, true);
+	return r;
+}
+
+static long hvm_vm_irq_line(struct hvm_vm *vm, unsigned long arg)
+{
+	struct hvm_irq_level l;
+
+	if (copy_from_user(&l, (void __user *)arg, sizeof(l)))
+		return -EFAULT;
+	if (l.level > 1)
+		return -EINVAL;
+	if (!READ_ONCE(vm->irqchip))
+		return -ENXIO;
+	return hvm_ioapic_set_irq(vm, l.irq, l.level);
+}
+
+static long hvm_vm_enable_user_msr_exits(struct hvm_vm *vm, unsigned long arg)
+{
+	if (arg & ~(unsigned long)HVM_MSR_EXIT_UNKNOWN)
+		return -EINVAL;
+	WRITE_ONCE(vm->user_msr_exits, arg);
+	return 0;
+}
+
 /* The ioctl table: each entry names the lock it runs under. */
 enum hvm_vm_lock { HVM_VM_LOCK_NONE, HVM_VM_LOCK_VM };
 
@@ -79,6 +120,10 @@ static const struct hvm_vm_ioctl {
 	/* hvm_memslot_set takes vm->lock itself, after its allocations. */
 	{ HVM_SET_MEMORY_REGION, hvm_vm_set_memory_region, HVM_VM_LOCK_NONE },
 	{ HVM_CREATE_VCPU, hvm_vm_create_vcpu, HVM_VM_LOCK_VM },
+	{ HVM_CREATE_IRQCHIP, hvm_vm_create_irqchip, HVM_VM_LOCK_VM },
+	/* The I/O APIC has its own spinlock. */
+	{ HVM_IRQ_LINE, hvm_vm_irq_line, HVM_VM_LOCK_NONE },
+	{ HVM_ENABLE_USER_MSR_EXITS, hvm_vm_enable_user_msr_exits, HVM_VM_LOCK_VM },
 };
 
 static long hvm_vm_ioctl(struct file *filp, unsigned int cmd,

@@ -80,8 +80,6 @@ static const struct {
 } forbidden[] = {
 	{ 1, 0, 2, 1U << 5, "VMX" },
 	{ 1, 0, 2, 1U << 3, "MONITOR" },
-	{ 1, 0, 2, 1U << 21, "x2APIC (no in-kernel APIC yet)" },
-	{ 1, 0, 3, 1U << 9, "APIC (no in-kernel APIC yet)" },
 	{ 1, 0, 3, (1U << 7) | (1U << 14), "MCE/MCA" },
 	{ 1, 0, 3, 1U << 12, "MTRR" },
 	{ 7, 0, 3, (1U << 26) | (1U << 27) | (1U << 29) | (1U << 31),

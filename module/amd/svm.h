@@ -26,6 +26,12 @@ struct svm_vcpu {
 	 * that VMRUN was (a VMCB moved to another CPU is all dirty). */
 	u32 dirty;
 	int clean_cpu;
+	/* NMI masking, which SVM does not show (svm_events.c): set when hvm
+	 * injects an NMI, cleared at the guest's IRET, which must complete
+	 * (RIP moves) before the next NMI goes in. */
+	bool nmi_masked;
+	bool awaiting_iret;
+	u64 iret_rip;
 };
 
 struct svm_vm {
@@ -75,6 +81,22 @@ int svm_set_msr(struct hvm_vcpu *vcpu, u32 index, u64 data);
 int svm_handle_exit(struct hvm_vcpu *vcpu);
 void svm_inject_exception(struct hvm_vcpu *vcpu, u8 vector, bool has_error,
 			  u32 error_code);
+
+/* svm_events.c */
+void svm_events_exit(struct svm_vcpu *svm);
+int svm_exit_vintr(struct svm_vcpu *svm);
+int svm_exit_iret(struct svm_vcpu *svm);
+bool svm_event_slot_busy(struct hvm_vcpu *vcpu);
+bool svm_interrupt_allowed(struct hvm_vcpu *vcpu);
+bool svm_nmi_allowed(struct hvm_vcpu *vcpu);
+void svm_inject_irq(struct hvm_vcpu *vcpu, u8 vector);
+void svm_inject_nmi(struct hvm_vcpu *vcpu);
+void svm_enable_irq_window(struct hvm_vcpu *vcpu, u8 prio);
+void svm_enable_nmi_window(struct hvm_vcpu *vcpu);
+void svm_get_events(struct hvm_vcpu *vcpu, struct hvm_vcpu_events *ev);
+void svm_set_events(struct hvm_vcpu *vcpu, const struct hvm_vcpu_events *ev);
+u8 svm_get_cr8(struct hvm_vcpu *vcpu);
+void svm_set_cr8(struct hvm_vcpu *vcpu, u8 cr8);
 
 /* npt.c */
 extern const struct hvm_tdp_format svm_npt_format;

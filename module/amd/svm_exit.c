@@ -12,6 +12,7 @@
 #include "emulate.h"
 #include "guest_mem.h"
 #include "decode.h"
+#include "events.h"
 
 /* Move RIP past the intercepted instruction of length @len. */
 static int svm_skip(struct svm_vcpu *svm, int len)
@@ -179,6 +180,7 @@ int svm_handle_exit(struct hvm_vcpu *vcpu)
 	if (code == SVM_EXIT_INVALID)
 		return svm_exit_invalid(svm);
 	svm_reinject(svm);
+	svm_events_exit(svm);
 
 	switch (code) {
 	case SVM_EXIT_INTR:
@@ -195,14 +197,17 @@ int svm_handle_exit(struct hvm_vcpu *vcpu)
 		return svm_skip(svm, 2);
 	case SVM_EXIT_HLT:
 		svm_skip(svm, 1);
-		vcpu->run->exit_reason = HVM_EXIT_HLT;
-		return 0;
+		return hvm_exit_hlt(vcpu);
+	case SVM_EXIT_VINTR:
+		return svm_exit_vintr(svm);
+	case SVM_EXIT_IRET:
+		return svm_exit_iret(svm);
 	case SVM_EXIT_IOIO:
 		return svm_exit_ioio(svm);
 	case SVM_EXIT_MSR:
-		if (c->exit_info_1 ? hvm_emulate_wrmsr(vcpu) : hvm_emulate_rdmsr(vcpu))
-			svm_skip(svm, 2);
-		return 1;
+		return hvm_exit_msr(vcpu, c->exit_info_1,
+				    svm_use_nrips && c->next_rip ? c->next_rip :
+								   vcpu->rip + 2);
 	case SVM_EXIT_NPF:
 		return svm_exit_npf(svm);
 	case SVM_EXIT_VMMCALL:

@@ -108,6 +108,10 @@ void svm_vmcb_reset(struct svm_vcpu *svm)
 	svm->vmcb->control.int_ctl &= ~SVM_V_TPR_MASK;
 	svm->vmcb->control.int_state = 0;
 	svm->vmcb->control.event_inj = 0;
+	svm_events_exit(svm);
+	svm->nmi_masked = false;
+	svm->awaiting_iret = false;
+	svm->vmcb->control.intercept_misc1 &= ~SVM_INTERCEPT_IRET;
 
 	memset(vcpu->regs, 0, sizeof(vcpu->regs));
 	vcpu->regs[HVM_RDX] = 0x600;	/* processor signature, family 6 */

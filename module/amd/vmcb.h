@@ -100,7 +100,9 @@ struct vmcb {
 #define SVM_INTERCEPT_NMI		BIT(1)
 #define SVM_INTERCEPT_SMI		BIT(2)
 #define SVM_INTERCEPT_INIT		BIT(3)
+#define SVM_INTERCEPT_VINTR		BIT(4)
 #define SVM_INTERCEPT_CPUID		BIT(18)
+#define SVM_INTERCEPT_IRET		BIT(20)
 #define SVM_INTERCEPT_INVD		BIT(22)
 #define SVM_INTERCEPT_HLT		BIT(24)
 #define SVM_INTERCEPT_INVLPGA		BIT(26)
@@ -147,6 +149,10 @@ struct vmcb {
 #define SVM_TLB_FLUSH_ASID	3
 
 #define SVM_V_TPR_MASK		0xf
+#define SVM_V_IRQ		BIT(8)		/* a virtual interrupt is pending */
+#define SVM_V_INTR_PRIO_SHIFT	16
+#define SVM_V_INTR_PRIO_MASK	(0xf << SVM_V_INTR_PRIO_SHIFT)
+#define SVM_V_IGN_TPR		BIT(20)
 #define SVM_V_INTR_MASKING	BIT(24)
 
 /* Pause filter: PAUSEs before an exit; cycles between PAUSEs that still
@@ -175,7 +181,9 @@ struct vmcb {
 #define SVM_EXIT_NMI		0x061
 #define SVM_EXIT_SMI		0x062
 #define SVM_EXIT_INIT		0x063
+#define SVM_EXIT_VINTR		0x064
 #define SVM_EXIT_CPUID		0x072
+#define SVM_EXIT_IRET		0x074
 #define SVM_EXIT_PAUSE		0x077
 #define SVM_EXIT_INVD		0x076
 #define SVM_EXIT_HLT		0x078

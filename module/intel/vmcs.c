@@ -130,6 +130,8 @@ void vmx_vmcs_reset(struct vmx_vcpu *vmx)
 	vcpu->pending.kind = HVM_PENDING_NONE;
 	vmx->cr8 = 0;
 	vmx->entry_intr_info = 0;
+	vmx_events_exit(vmx);
+	vmx->guest_nmis = false;
 	vmx->exit_rip = vcpu->rip;
 	/* Reset values (SDM 10.1, table 10-1). */
 	vmx->guest_star = 0;

@@ -173,7 +173,8 @@ static int vmx_setup_controls(void)
 
 	if (preemption_timer)
 		pin_opt |= PIN_BASED_VMX_PREEMPTION_TIMER;
-	r = vmx_adjust(PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING, pin_opt,
+	r = vmx_adjust(PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING |
+		       PIN_BASED_VIRTUAL_NMIS, pin_opt,
 		       true_msrs ? MSR_IA32_VMX_TRUE_PINBASED_CTLS :
 				   MSR_IA32_VMX_PINBASED_CTLS, &vmx_cfg.pin);
 	if (r)
@@ -474,14 +475,18 @@ static void vmx_read_exit(struct vmx_vcpu *vmx)
 
 /*
  * The NMI that made us exit was the host's and never reached the guest, so
- * the guest's own NMI blocking is as before: none, as hvm injects no NMIs.
- * Bochs 2.7 saves "blocking by NMI" set in this case; entering with it
- * would hold every later NMI pending until the guest executes IRET.
+ * the guest's own NMI blocking is as before.  Bochs 2.7 saves "blocking by
+ * NMI" set in this case; entering with it would hold every later NMI
+ * pending until the guest executes IRET.  So for a guest that never got
+ * an NMI from hvm, clear it.
  */
-static void vmx_nmi_exit_fixup(void)
+static void vmx_nmi_exit_fixup(struct vmx_vcpu *vmx)
 {
-	u32 intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
+	u32 intr;
 
+	if (vmx->guest_nmis)
+		return;
+	intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
 	if (intr & GUEST_INTR_STATE_NMI)
 		vmcs_write(GUEST_INTERRUPTIBILITY_INFO, intr & ~GUEST_INTR_STATE_NMI);
 }
@@ -551,7 +556,7 @@ static void vmx_vcpu_run(struct hvm_vcpu *vcpu)
 	    (vmx->exit_intr_info & (INTR_INFO_VALID_MASK | INTR_INFO_INTR_TYPE_MASK)) ==
 	    (INTR_INFO_VALID_MASK | INTR_TYPE_NMI_INTR)) {
 		hvm_vmx_call_nmi((unsigned long)asm_exc_nmi_noist);
-		vmx_nmi_exit_fixup();
+		vmx_nmi_exit_fixup(vmx);
 	}
 }
 
@@ -608,4 +613,15 @@ const struct hvm_backend_ops hvm_vmx_ops = {
 	.set_msr = vmx_set_msr,
 	.inject_exception = vmx_inject_exception,
 	.flush_tlb = vmx_flush_tlb,
+	.event_slot_busy = vmx_event_slot_busy,
+	.interrupt_allowed = vmx_interrupt_allowed,
+	.nmi_allowed = vmx_nmi_allowed,
+	.inject_irq = vmx_inject_irq,
+	.inject_nmi = vmx_inject_nmi,
+	.enable_irq_window = vmx_enable_irq_window,
+	.enable_nmi_window = vmx_enable_nmi_window,
+	.get_events = vmx_get_events,
+	.set_events = vmx_set_events,
+	.get_cr8 = vmx_get_cr8,
+	.set_cr8 = vmx_set_cr8,
 };

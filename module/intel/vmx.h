@@ -47,6 +47,9 @@ struct vmx_vcpu {
 	u32 entry_error_code;
 	u32 entry_insn_len;
 	u64 cr8;
+	u32 windows;			/* interrupt/NMI-window exiting bits set */
+	/* hvm has given this guest NMIs: its NMI blocking is real. */
+	bool guest_nmis;
 
 	/* MSRs VMX does not switch (SDM 27.3.3).  The SYSCALL ones are loaded
 	 * before each entry as user-return MSRs; KERNEL_GS_BASE is live in the
@@ -132,6 +135,20 @@ void vmx_switch_to_host(struct vmx_vcpu *vmx);
 void vmx_load_syscall_msrs(struct vmx_vcpu *vmx);
 u64 vmx_get_guest_kgs(struct vmx_vcpu *vmx);
 void vmx_set_guest_kgs(struct vmx_vcpu *vmx, u64 data);
+
+/* vmx_events.c */
+void vmx_events_exit(struct vmx_vcpu *vmx);
+bool vmx_event_slot_busy(struct hvm_vcpu *vcpu);
+bool vmx_interrupt_allowed(struct hvm_vcpu *vcpu);
+bool vmx_nmi_allowed(struct hvm_vcpu *vcpu);
+void vmx_inject_irq(struct hvm_vcpu *vcpu, u8 vector);
+void vmx_inject_nmi(struct hvm_vcpu *vcpu);
+void vmx_enable_irq_window(struct hvm_vcpu *vcpu, u8 prio);
+void vmx_enable_nmi_window(struct hvm_vcpu *vcpu);
+void vmx_get_events(struct hvm_vcpu *vcpu, struct hvm_vcpu_events *ev);
+void vmx_set_events(struct hvm_vcpu *vcpu, const struct hvm_vcpu_events *ev);
+u8 vmx_get_cr8(struct hvm_vcpu *vcpu);
+void vmx_set_cr8(struct hvm_vcpu *vcpu, u8 cr8);
 
 /* vmx_exit.c */
 int vmx_handle_exit(struct hvm_vcpu *vcpu);

@@ -10,6 +10,7 @@
 #include "vmx.h"
 #include "emulate.h"
 #include "guest_mem.h"
+#include "events.h"
 
 static int vmx_skip(struct vmx_vcpu *vmx)
 {
@@ -209,8 +210,12 @@ int vmx_handle_exit(struct hvm_vcpu *vcpu)
 	if (reason & VMX_EXIT_REASONS_FAILED_VMENTRY)
 		return vmx_exit_entry_failed(vmx);
 	vmx_reinject(vmx);
+	vmx_events_exit(vmx);
 
 	switch (reason & 0xffff) {
+	case EXIT_REASON_INTERRUPT_WINDOW:
+	case EXIT_REASON_NMI_WINDOW:
+		return 1;	/* open: events.c injects now */
 	case EXIT_REASON_EXCEPTION_NMI:
 		return vmx_exit_exception(vmx);
 	case EXIT_REASON_EXTERNAL_INTERRUPT:
@@ -224,8 +229,7 @@ int vmx_handle_exit(struct hvm_vcpu *vcpu)
 		return vmx_skip(vmx);
 	case EXIT_REASON_HLT:
 		vmx_skip(vmx);
-		vcpu->run->exit_reason = HVM_EXIT_HLT;
-		return 0;
+		return hvm_exit_hlt(vcpu);
 	case EXIT_REASON_INVD:
 		return vmx_skip(vmx);	/* as WBINVD: caches are coherent */
 	case EXIT_REASON_PAUSE_INSTRUCTION:
@@ -242,13 +246,9 @@ int vmx_handle_exit(struct hvm_vcpu *vcpu)
 	case EXIT_REASON_IO_INSTRUCTION:
 		return vmx_exit_io(vmx);
 	case EXIT_REASON_MSR_READ:
-		if (hvm_emulate_rdmsr(vcpu))
-			vmx_skip(vmx);
-		return 1;
 	case EXIT_REASON_MSR_WRITE:
-		if (hvm_emulate_wrmsr(vcpu))
-			vmx_skip(vmx);
-		return 1;
+		return hvm_exit_msr(vcpu, (reason & 0xffff) == EXIT_REASON_MSR_WRITE,
+				    vcpu->rip + vmx->insn_len);
 	case EXIT_REASON_XSETBV:
 		if (hvm_emulate_xsetbv(vcpu))
 			vmx_skip(vmx);

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SVM event delivery (APM vol. 2, 15.20 event injection, 15.21 interrupt
+ * control): EVENTINJ is the one slot; a virtual interrupt (V_IRQ) with the
+ * VINTR intercept is the interrupt window; NMI masking is tracked here, by
+ * intercepting the IRET that ends the guest's NMI handler.
+ */
+#include <asm/irq_vectors.h>
+#include <asm/processor-flags.h>
+
+#include "svm.h"
+
+static struct vmcb_control *ctl(struct hvm_vcpu *vcpu)
+{
+	return &to_svm(vcpu)->vmcb->control;
+}
+
+/* The shadow no longer holds once hvm moved RIP past the instruction. */
+static bool in_shadow(struct hvm_vcpu *vcpu)
+{
+	return (ctl(vcpu)->int_state & SVM_INT_SHADOW) &&
+	       vcpu->rip == to_svm(vcpu)->exit_rip;
+}
+
+static void set_intercept(struct svm_vcpu *svm, u32 bit, bool on)
+{
+	u32 *m = &svm->vmcb->control.intercept_misc1;
+
+	if (!!(*m & bit) == on)
+		return;
+	*m = on ? *m | bit : *m & ~bit;
+	svm_mark_dirty(svm, SVM_CLEAN_I);
+}
+
+/* Window requests last one entry: dropped at every exit. */
+void svm_events_exit(struct svm_vcpu *svm)
+{
+	struct vmcb_control *c = &svm->vmcb->control;
+
+	if (c->intercept_misc1 & SVM_INTERCEPT_VINTR) {
+		c->int_ctl &= ~(SVM_V_IRQ | SVM_V_IGN_TPR | SVM_V_INTR_PRIO_MASK);
+		svm_mark_dirty(svm, SVM_CLEAN_TPR);
+		set_intercept(svm, SVM_INTERCEPT_VINTR, false);
+	}
+}
+
+int svm_exit_vintr(struct svm_vcpu *svm)
+{
+	return 1;	/* the window is open: events.c injects now */
+}
+
+/* The guest's IRET from its NMI handler; NMIs unblock once it is done. */
+int svm_exit_iret(struct svm_vcpu *svm)
+{
+	set_intercept(svm, SVM_INTERCEPT_IRET, false);
+	svm->nmi_masked = false;
+	svm->awaiting_iret = true;
+	svm->iret_rip = svm->vcpu.rip;
+	return 1;
+}
+
+bool svm_event_slot_busy(struct hvm_vcpu *vcpu)
+{
+	return ctl(vcpu)->event_inj & SVM_EVT_VALID;
+}
+
+bool svm_interrupt_allowed(struct hvm_vcpu *vcpu)
+{
+	return (vcpu->rflags & X86_EFLAGS_IF) && !in_shadow(vcpu);
+}
+
+bool svm_nmi_allowed(struct hvm_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+
+	if (svm->awaiting_iret && vcpu->rip != svm->iret_rip)
+		svm->awaiting_iret = false;
+	return !svm->nmi_masked && !svm->awaiting_iret && !in_shadow(vcpu);
+}
+
+void svm_inject_irq(struct hvm_vcpu *vcpu, u8 vector)
+{
+	ctl(vcpu)->event_inj = vector | SVM_EVT_TYPE_INTR | SVM_EVT_VALID;
+}
+
+void svm_inject_nmi(struct hvm_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+
+	ctl(vcpu)->event_inj = NMI_VECTOR | SVM_EVT_TYPE_NMI | SVM_EVT_VALID;
+	svm->nmi_masked = true;
+	set_intercept(svm, SVM_INTERCEPT_IRET, true);
+}
+
+/* A virtual interrupt that only serves to make the guest exit when it
+ * could take one: V_IRQ with VINTR intercepted (APM 15.21.4).  With a
+ * priority, the CPU holds it while V_TPR >= prio, as the APIC would. */
+void svm_enable_irq_window(struct hvm_vcpu *vcpu, u8 prio)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+	struct vmcb_control *c = &svm->vmcb->control;
+
+	c->int_ctl &= ~(SVM_V_IGN_TPR | SVM_V_INTR_PRIO_MASK);
+	c->int_ctl |= SVM_V_IRQ | (prio ? (u32)prio << SVM_V_INTR_PRIO_SHIFT :
+					  (0xf << SVM_V_INTR_PRIO_SHIFT) | SVM_V_IGN_TPR);
+	svm_mark_dirty(svm, SVM_CLEAN_TPR);
+	set_intercept(svm, SVM_INTERCEPT_VINTR, true);
+}
+
+void svm_enable_nmi_window(struct hvm_vcpu *vcpu)
+{
+	/* Masked: the IRET intercept is on.  Otherwise a shadow or an IRET
+	 * still completing holds it: exit at the next chance. */
+	if (!to_svm(vcpu)->nmi_masked)
+		svm_enable_irq_window(vcpu, 0);
+}
+
+void svm_get_events(struct hvm_vcpu *vcpu, struct hvm_vcpu_events *ev)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+	u64 inj = ctl(vcpu)->event_inj;
+
+	if (inj & SVM_EVT_VALID) {
+		switch (inj & SVM_EVT_TYPE_MASK) {
+		case SVM_EVT_TYPE_INTR:
+			ev->interrupt.injected = 1;
+			ev->interrupt.nr = inj & SVM_EVT_VECTOR_MASK;
+			break;
+		case SVM_EVT_TYPE_NMI:
+			ev->nmi.injected = 1;
+			break;
+		case SVM_EVT_TYPE_EXCEPTION:
+			ev->exception.injected = 1;
+			ev->exception.nr = inj & SVM_EVT_VECTOR_MASK;
+			ev->exception.has_error_code = !!(inj & SVM_EVT_ERROR_VALID);
+			ev->exception.error_code = inj >> 32;
+			break;
+		}
+	}
+	ev->interrupt.shadow = in_shadow(vcpu);
+	ev->nmi.masked = svm->nmi_masked || svm->awaiting_iret;
+}
+
+void svm_set_events(struct hvm_vcpu *vcpu, const struct hvm_vcpu_events *ev)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+	struct vmcb_control *c = ctl(vcpu);
+
+	c->event_inj = 0;
+	if (ev->interrupt.injected)
+		svm_inject_irq(vcpu, ev->interrupt.nr);
+	if (ev->nmi.injected)
+		svm_inject_nmi(vcpu);
+	if (ev->interrupt.shadow) {
+		c->int_state |= SVM_INT_SHADOW;
+		svm->exit_rip = vcpu->rip;	/* holds for this RIP */
+	} else {
+		c->int_state &= ~SVM_INT_SHADOW;
+	}
+	svm->awaiting_iret = false;
+	svm->nmi_masked = ev->nmi.masked || ev->nmi.injected;
+	set_intercept(svm, SVM_INTERCEPT_IRET, svm->nmi_masked);
+}
+
+u8 svm_get_cr8(struct hvm_vcpu *vcpu)
+{
+	return ctl(vcpu)->int_ctl & SVM_V_TPR_MASK;
+}
+
+void svm_set_cr8(struct hvm_vcpu *vcpu, u8 cr8)
+{
+	struct vmcb_control *c = ctl(vcpu);
+
+	c->int_ctl = (c->int_ctl & ~SVM_V_TPR_MASK) | (cr8 & SVM_V_TPR_MASK);
+	svm_mark_dirty(to_svm(vcpu), SVM_CLEAN_TPR);
+}
