@@ -16,6 +16,8 @@
  *   0x10000-0x2ffff  guest code (GUEST_CODE_GPA)
  *   0x40000-...      test data (GUEST_DATA_GPA)
  *   stack            top of RAM (prot32/long64); 0x1000:0xfff0 real mode
+ * and for tvm_create_c() the test binary's image at its own addresses,
+ * 0x400000 and up (slot TVM_IMAGE_SLOT, guest_c.h).
  *
  * "ucall": the guest talks to the test through port I/O:
  *   OUT to UCALL_PORT_REPORT     report RAX (whole register)

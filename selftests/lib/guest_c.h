@@ -34,6 +34,8 @@
  * mmio_read/write8/16/32/64(), read/write_cr*(), guest_idt_set_gate();
  * GUEST_HANDLER() makes an interrupt entry stub around a C function.
  *
+ * Documentation/testing.rst, "Guest code in C", has an example.
+ *
  * Guest memory of a C tvm: slot 0 as for any tvm (guest.h: system area,
  * exception stubs, stack below GUEST_MEM_SIZE; the code and data areas
  * are free for the test's own use), slot TVM_IMAGE_SLOT the image.
