@@ -3,7 +3,8 @@
  * Guest code for the selftests and the "tvm" (test VM) helpers.
  *
  * Guest code is assembly inside the test's C file, between a start and an
- * end label (GUEST_ASM), copied to GUEST_CODE_GPA.  Real-mode code runs
+ * end label (GUEST_ASM), copied to GUEST_CODE_GPA; or C functions of the
+ * test binary (guest_c.h, tvm_create_c()).  Real-mode code runs
  * with CS = DS = ES = SS = GUEST_CODE_GPA >> 4, so a label's offset from
  * the start is its address; 32/64-bit code uses RIP-relative addressing
  * or GUEST_CODE_GPA + (label - start).
@@ -15,11 +16,18 @@
  *   0x10000-0x2ffff  guest code (GUEST_CODE_GPA)
  *   0x40000-...      test data (GUEST_DATA_GPA)
  *   stack            top of RAM (prot32/long64); 0x1000:0xfff0 real mode
+ * and for tvm_create_c() the test binary's image at its own addresses,
+ * 0x400000 and up (slot TVM_IMAGE_SLOT, guest_c.h).
  *
  * "ucall": the guest talks to the test through port I/O:
  *   OUT to UCALL_PORT_REPORT     report RAX (whole register)
  *   OUT to UCALL_PORT_DONE       the guest finished successfully
  *   OUT to UCALL_PORT_EXCEPTION  an exception stub ran: RAX = vector
+ *   OUT to UCALL_PORT_ASSERT     a guest assertion failed (guest_c.h):
+ *                                RAX = line, RDI = file, RSI = expression
+ *                                (guest addresses of strings), RDX, RCX =
+ *                                the two values compared, R8 = 1 when they
+ *                                are meaningful (GUEST_ASSERT_EQ)
  */
 #ifndef HVM_SELFTEST_GUEST_H
 #define HVM_SELFTEST_GUEST_H
@@ -38,6 +46,7 @@
 #define UCALL_PORT_REPORT	0xe0
 #define UCALL_PORT_DONE		0xe1
 #define UCALL_PORT_EXCEPTION	0xe2
+#define UCALL_PORT_ASSERT	0xe3
 
 #define __STR(x)		#x
 #define STR(x)			__STR(x)
@@ -72,6 +81,10 @@ struct tvm {
 	unsigned char *mem;		/* host view of slot 0 */
 	enum hvm_mode mode;
 	const unsigned char *code;	/* start label of the guest code */
+	/* tvm_create_c(): the guest's copy of the test binary's image */
+	unsigned char *image;		/* host view of the copy */
+	__u64 image_gpa;		/* == the image's own address */
+	__u64 image_size;
 };
 
 /*
@@ -102,6 +115,7 @@ enum ucall_type {
 	UCALL_REPORT,		/* value = RAX */
 	UCALL_DONE,
 	UCALL_EXCEPTION,	/* value = vector */
+	UCALL_ASSERT,		/* value = line, args[] = RDI RSI RDX RCX R8 */
 	UCALL_OTHER_EXIT,	/* any other exit: look at vcpu->run */
 	UCALL_RUN_ERROR,	/* HVM_RUN failed: err = errno */
 };
@@ -110,6 +124,7 @@ struct ucall {
 	enum ucall_type type;
 	__u64 value;
 	int err;
+	__u64 args[5];		/* UCALL_ASSERT: file, expr, a, b, has values */
 };
 
 /* One HVM_RUN, decoded. */
@@ -124,6 +139,11 @@ enum ucall_type ucall_run_collect(struct hvm_vcpu *vcpu, struct ucall *uc,
 bool ucall_run_to_done(struct hvm_vcpu *vcpu);
 /* Describes the last exit in a "# " diagnostic. */
 void ucall_describe(struct hvm_vcpu *vcpu, const struct ucall *uc);
+/*
+ * Copies the NUL-terminated string at guest address gva (identity-mapped
+ * long64 memory: GPA == GVA) into buf, truncated to size; 0 or -1.
+ */
+int ucall_guest_string(struct hvm_vcpu *vcpu, __u64 gva, char *buf, size_t size);
 
 #include "test.h"
 

@@ -31,6 +31,9 @@ enum ucall_type ucall_run(struct hvm_vcpu *vcpu, struct ucall *uc)
 	case UCALL_PORT_EXCEPTION:
 		uc->type = UCALL_EXCEPTION;
 		break;
+	case UCALL_PORT_ASSERT:
+		uc->type = UCALL_ASSERT;
+		break;
 	default:
 		return uc->type;
 	}
@@ -39,7 +42,68 @@ enum ucall_type ucall_run(struct hvm_vcpu *vcpu, struct ucall *uc)
 		return uc->type = UCALL_RUN_ERROR;
 	}
 	uc->value = regs.rax;
+	uc->args[0] = regs.rdi;
+	uc->args[1] = regs.rsi;
+	uc->args[2] = regs.rdx;
+	uc->args[3] = regs.rcx;
+	uc->args[4] = regs.r8;
 	return uc->type;
+}
+
+int ucall_guest_string(struct hvm_vcpu *vcpu, __u64 gva, char *buf, size_t size)
+{
+	size_t i;
+
+	if (!size)
+		return -1;
+	for (i = 0; i + 1 < size; i++) {
+		if (hvm_vm_read(vcpu->vm, gva + i, &buf[i], 1)) {
+			buf[i] = '\0';
+			return -1;
+		}
+		if (!buf[i])
+			return 0;
+	}
+	buf[i] = '\0';
+	return 0;
+}
+
+static void describe_assert(struct hvm_vcpu *vcpu, const struct ucall *uc)
+{
+	char file[128], expr[256];
+
+	if (ucall_guest_string(vcpu, uc->args[0], file, sizeof(file)))
+		snprintf(file, sizeof(file), "?");
+	if (ucall_guest_string(vcpu, uc->args[1], expr, sizeof(expr)))
+		snprintf(expr, sizeof(expr), "?");
+	test_diag("guest assertion failed: %s:%" PRIu64 ": %s", file,
+		  (uint64_t)uc->value, expr);
+	if (uc->args[4])
+		test_diag("  values 0x%" PRIx64 " (%" PRId64 ") and 0x%" PRIx64
+			  " (%" PRId64 ")", (uint64_t)uc->args[2],
+			  (int64_t)uc->args[2], (uint64_t)uc->args[3],
+			  (int64_t)uc->args[3]);
+}
+
+/*
+ * An exception stub pushes nothing: RSP is the CPU's frame, which starts
+ * 16-byte aligned in long mode, so RSP % 16 == 0 means an error code
+ * below RIP (40 + 8 bytes) and 8 means none (40 bytes).
+ */
+static void describe_exception(struct hvm_vcpu *vcpu, const struct ucall *uc)
+{
+	__u64 frame[2];
+	struct hvm_regs regs;
+
+	test_diag("guest took exception vector %" PRIu64, (uint64_t)uc->value);
+	if (hvm_vcpu_get_regs(vcpu, &regs) ||
+	    hvm_vm_read(vcpu->vm, regs.rsp, frame, sizeof(frame)))
+		return;
+	if (regs.rsp & 8)
+		test_diag("  at rip 0x%" PRIx64, (uint64_t)frame[0]);
+	else
+		test_diag("  at rip 0x%" PRIx64 ", error code 0x%" PRIx64,
+			  (uint64_t)frame[1], (uint64_t)frame[0]);
 }
 
 enum ucall_type ucall_run_collect(struct hvm_vcpu *vcpu, struct ucall *uc,
@@ -77,8 +141,11 @@ void ucall_describe(struct hvm_vcpu *vcpu, const struct ucall *uc)
 		test_diag("guest said done");
 		return;
 	case UCALL_EXCEPTION:
-		test_diag("guest took exception vector %" PRIu64, (uint64_t)uc->value);
+		describe_exception(vcpu, uc);
 		break;
+	case UCALL_ASSERT:
+		describe_assert(vcpu, uc);
+		return;
 	case UCALL_RUN_ERROR:
 		test_diag("HVM_RUN failed: %s%s", strerror(uc->err),
 			  test_watchdog_fired ? " (watchdog)" : "");

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Selftests: guest code written in C (guest_c.h).  The test process's
+ * loaded image is copied into the guest at its own addresses.
+ */
+#include <elf.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/auxv.h>
+
+#include "guest_c.h"
+
+/* Where a C guest function returns to: DONE, for ever. */
+asm(".pushsection .text\n"
+    ".balign 16\n"
+    ".type guest_c_return, @function\n"
+    "guest_c_return:\n\t"
+    "xor %eax, %eax\n\t"
+    "out %eax, $" STR(UCALL_PORT_DONE) "\n\t"
+    "jmp guest_c_return\n"
+    ".size guest_c_return, . - guest_c_return\n"
+    ".popsection\n");
+extern const unsigned char guest_c_return[];
+
+#define PAGE_DOWN(x)	((x) & ~(HVM_PAGE_SIZE - 1))
+#define PAGE_UP(x)	PAGE_DOWN((x) + HVM_PAGE_SIZE - 1)
+
+/* The page-rounded span of the PT_LOAD segments; false without any. */
+static bool image_span(const Elf64_Phdr *phdr, unsigned long phnum,
+		       __u64 *start, __u64 *end)
+{
+	unsigned long i;
+
+	*start = ~0ULL;
+	*end = 0;
+	for (i = 0; i < phnum; i++) {
+		if (phdr[i].p_type != PT_LOAD || !phdr[i].p_memsz)
+			continue;
+		if (PAGE_DOWN(phdr[i].p_vaddr) < *start)
+			*start = PAGE_DOWN(phdr[i].p_vaddr);
+		if (PAGE_UP(phdr[i].p_vaddr + phdr[i].p_memsz) > *end)
+			*end = PAGE_UP(phdr[i].p_vaddr + phdr[i].p_memsz);
+	}
+	return *end > *start;
+}
+
+/*
+ * Copies the image from memory into the guest.  A non-PIE binary runs at
+ * its link addresses (p_vaddr), so its program headers lie in the span of
+ * its PT_LOAD segments (a PIE's load bias would put them elsewhere).  The
+ * guest's limits: above slot 0, inside the identity map.
+ */
+static int copy_image(struct tvm *t)
+{
+	const Elf64_Phdr *phdr = (const Elf64_Phdr *)getauxval(AT_PHDR);
+	unsigned long i, phnum = getauxval(AT_PHNUM);
+	__u64 start, end, at = (__u64)(unsigned long)phdr;
+
+	if (!phdr || !image_span(phdr, phnum, &start, &end) || at < start ||
+	    at >= end || start < GUEST_MEM_SIZE || end > HVM_SYS_IDENTITY_MAP) {
+		errno = EINVAL;
+		return -1;
+	}
+
+	t->image = hvm_vm_add_memory(t->vm, TVM_IMAGE_SLOT, start, end - start, 0);
+	if (!t->image)
+		return -1;
+	t->image_gpa = start;
+	t->image_size = end - start;
+	for (i = 0; i < phnum; i++) {
+		__u64 from, to;
+
+		if (phdr[i].p_type != PT_LOAD || !phdr[i].p_memsz)
+			continue;
+		/* whole pages: mapped as a whole, the rest of a page is data too */
+		from = PAGE_DOWN(phdr[i].p_vaddr);
+		to = PAGE_UP(phdr[i].p_vaddr + phdr[i].p_memsz);
+		memcpy(t->image + (from - start), (const void *)(unsigned long)from,
+		       to - from);
+	}
+	return 0;
+}
+
+int tvm_create_c(struct tvm *t, void (*guest_main)(void))
+{
+	__u64 sp = GUEST_MEM_SIZE - 8;	/* a return address: RSP + 8 aligned */
+	__u64 ret = (__u64)(unsigned long)guest_c_return;
+	int saved_errno;
+
+	/* the guest's slot 0, system area and exception stubs; no asm code */
+	if (tvm_create(t, HVM_MODE_LONG64, guest_c_return, guest_c_return))
+		return -1;
+	if (copy_image(t))
+		goto fail;
+	if (!tvm_image_hva(t, guest_main, 1)) {
+		errno = EINVAL;
+		goto fail;
+	}
+	memcpy(t->mem + sp, &ret, sizeof(ret));
+	if (hvm_mode_start(t->vcpu, (__u64)(unsigned long)guest_main, sp))
+		goto fail;
+	return 0;
+
+fail:
+	saved_errno = errno;
+	tvm_destroy(t);
+	errno = saved_errno;
+	return -1;
+}
+
+void *tvm_image_hva(struct tvm *t, const void *addr, size_t len)
+{
+	__u64 a = (__u64)(unsigned long)addr;
+
+	if (!t->image || a < t->image_gpa || len > t->image_size ||
+	    a - t->image_gpa > t->image_size - len)
+		return NULL;
+	return t->image + (a - t->image_gpa);
+}
+
+int tvm_set_idt_gate(struct tvm *t, unsigned int vector, void (*handler)(void))
+{
+	return hvm_idt64_set_gate(t->vm, vector, (__u64)(unsigned long)handler);
+}
+
+enum test_result tvm_run_to_done(struct tvm *t, struct ucall *uc)
+{
+	struct ucall local;
+
+	if (!uc)
+		uc = &local;
+	if (ucall_run(t->vcpu, uc) == UCALL_DONE)
+		return TEST_PASS;
+	ucall_describe(t->vcpu, uc);
+	return TEST_FAIL;
+}
