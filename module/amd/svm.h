@@ -32,6 +32,10 @@ struct svm_vcpu {
 	bool nmi_masked;
 	bool awaiting_iret;
 	u64 iret_rip;
+	/* Single-stepping the guest until an NMI can go in; the guest's own
+	 * TF and RF, to put back. */
+	bool nmi_singlestep;
+	u64 nmi_singlestep_flags;
 };
 
 struct svm_vm {
@@ -86,6 +90,7 @@ void svm_inject_exception(struct hvm_vcpu *vcpu, u8 vector, bool has_error,
 void svm_events_exit(struct svm_vcpu *svm);
 int svm_exit_vintr(struct svm_vcpu *svm);
 int svm_exit_iret(struct svm_vcpu *svm);
+bool svm_nmi_singlestep_done(struct svm_vcpu *svm);
 bool svm_event_slot_busy(struct hvm_vcpu *vcpu);
 bool svm_interrupt_allowed(struct hvm_vcpu *vcpu);
 bool svm_nmi_allowed(struct hvm_vcpu *vcpu);

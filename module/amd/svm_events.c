@@ -107,12 +107,34 @@ void svm_enable_irq_window(struct hvm_vcpu *vcpu, u8 prio)
 	set_intercept(svm, SVM_INTERCEPT_VINTR, true);
 }
 
+/*
+ * Masked: the IRET intercept is on.  Otherwise an IRET still completing
+ * or a shadow holds the NMI for one instruction: single-step it (TF, with
+ * #DB intercepted), as SVM has no NMI window.
+ */
 void svm_enable_nmi_window(struct hvm_vcpu *vcpu)
 {
-	/* Masked: the IRET intercept is on.  Otherwise a shadow or an IRET
-	 * still completing holds it: exit at the next chance. */
-	if (!to_svm(vcpu)->nmi_masked)
-		svm_enable_irq_window(vcpu, 0);
+	struct svm_vcpu *svm = to_svm(vcpu);
+
+	if (svm->nmi_masked || svm->nmi_singlestep)
+		return;
+	svm->nmi_singlestep_flags = vcpu->rflags & (X86_EFLAGS_TF | X86_EFLAGS_RF);
+	vcpu->rflags |= X86_EFLAGS_TF | X86_EFLAGS_RF;
+	svm->nmi_singlestep = true;
+}
+
+/* The #DB of that single step: ours, not the guest's. */
+bool svm_nmi_singlestep_done(struct svm_vcpu *svm)
+{
+	struct hvm_vcpu *vcpu = &svm->vcpu;
+
+	if (!svm->nmi_singlestep)
+		return false;
+	svm->nmi_singlestep = false;
+	vcpu->rflags = (vcpu->rflags & ~(X86_EFLAGS_TF | X86_EFLAGS_RF)) |
+		       svm->nmi_singlestep_flags;
+	/* The guest's own TF would have trapped here too. */
+	return !(svm->nmi_singlestep_flags & X86_EFLAGS_TF);
 }
 
 void svm_get_events(struct hvm_vcpu *vcpu, struct hvm_vcpu_events *ev)

@@ -235,6 +235,8 @@ int svm_handle_exit(struct hvm_vcpu *vcpu)
 		svm_inject_exception(vcpu, X86_TRAP_UD, false, 0);
 		return 1;
 	case SVM_EXIT_EXCP_BASE + X86_TRAP_DB:
+		if (svm_nmi_singlestep_done(svm))
+			return 1;
 		vcpu->dr6 = svm->vmcb->save.dr6;
 		svm_inject_exception(vcpu, X86_TRAP_DB, false, 0);
 		return 1;

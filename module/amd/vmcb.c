@@ -111,6 +111,7 @@ void svm_vmcb_reset(struct svm_vcpu *svm)
 	svm_events_exit(svm);
 	svm->nmi_masked = false;
 	svm->awaiting_iret = false;
+	svm->nmi_singlestep = false;
 	svm->vmcb->control.intercept_misc1 &= ~SVM_INTERCEPT_IRET;
 
 	memset(vcpu->regs, 0, sizeof(vcpu->regs));

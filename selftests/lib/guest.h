@@ -94,6 +94,10 @@ struct tvm {
  */
 int tvm_create(struct tvm *t, enum hvm_mode mode, const unsigned char *start,
 	       const unsigned char *end);
+/* tvm_create() with TVM_* flags. */
+#define TVM_IRQCHIP	(1U << 0)	/* HVM_CREATE_IRQCHIP before the vCPU */
+int tvm_create_flags(struct tvm *t, enum hvm_mode mode, const unsigned char *start,
+		     const unsigned char *end, unsigned int flags);
 void tvm_destroy(struct tvm *t);
 /* Can this backend run guests in mode?  Real mode and protected mode
  * without paging need unrestricted guest on VMX (HVM_FEATURE_UNRESTRICTED). */

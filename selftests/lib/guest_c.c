@@ -83,21 +83,53 @@ static int copy_image(struct tvm *t)
 
 int tvm_create_c(struct tvm *t, void (*guest_main)(void))
 {
-	__u64 sp = GUEST_MEM_SIZE - 8;	/* a return address: RSP + 8 aligned */
+	return tvm_create_c_flags(t, guest_main, 0);
+}
+
+/* Start @vcpu at @fn with its stack at @top (a return address below). */
+static int start_c(struct tvm *t, struct hvm_vcpu *vcpu, void (*fn)(void),
+		   __u64 top)
+{
+	__u64 sp = top - 8;	/* a return address: RSP + 8 aligned */
 	__u64 ret = (__u64)(unsigned long)guest_c_return;
+
+	if (!tvm_image_hva(t, fn, 1)) {
+		errno = EINVAL;
+		return -1;
+	}
+	memcpy(t->mem + sp, &ret, sizeof(ret));
+	return hvm_mode_start(vcpu, (__u64)(unsigned long)fn, sp);
+}
+
+struct hvm_vcpu *tvm_add_vcpu_c(struct tvm *t, unsigned int id, void (*fn)(void))
+{
+	__u64 top = GUEST_MEM_SIZE - id * TVM_VCPU_STACK;
+	struct hvm_vcpu *vcpu;
+	int saved_errno;
+
+	vcpu = hvm_vcpu_create(t->vm, id);
+	if (!vcpu)
+		return NULL;
+	if (!hvm_vcpu_setup_long64(vcpu, (__u64)(unsigned long)fn, top) &&
+	    !start_c(t, vcpu, fn, top))
+		return vcpu;
+	saved_errno = errno;
+	hvm_vcpu_destroy(vcpu);
+	errno = saved_errno;
+	return NULL;
+}
+
+int tvm_create_c_flags(struct tvm *t, void (*guest_main)(void), unsigned int flags)
+{
 	int saved_errno;
 
 	/* the guest's slot 0, system area and exception stubs; no asm code */
-	if (tvm_create(t, HVM_MODE_LONG64, guest_c_return, guest_c_return))
+	if (tvm_create_flags(t, HVM_MODE_LONG64, guest_c_return, guest_c_return,
+			     flags))
 		return -1;
 	if (copy_image(t))
 		goto fail;
-	if (!tvm_image_hva(t, guest_main, 1)) {
-		errno = EINVAL;
-		goto fail;
-	}
-	memcpy(t->mem + sp, &ret, sizeof(ret));
-	if (hvm_mode_start(t->vcpu, (__u64)(unsigned long)guest_main, sp))
+	if (start_c(t, t->vcpu, guest_main, GUEST_MEM_SIZE))
 		goto fail;
 	return 0;
 

@@ -64,6 +64,15 @@
  * binary or an image overlapping slot 0 or above 4 GiB).
  */
 int tvm_create_c(struct tvm *t, void (*guest_main)(void));
+/* The same with TVM_* flags (TVM_IRQCHIP: in-kernel LAPICs, I/O APIC). */
+int tvm_create_c_flags(struct tvm *t, void (*guest_main)(void), unsigned int flags);
+/*
+ * One more long64 vCPU (id) in the tvm, running fn on its own stack of
+ * TVM_VCPU_STACK bytes below vCPU 0's; the caller destroys it before
+ * tvm_destroy().  NULL on error (errno).
+ */
+#define TVM_VCPU_STACK		0x10000
+struct hvm_vcpu *tvm_add_vcpu_c(struct tvm *t, unsigned int id, void (*fn)(void));
 /*
  * The host address of the guest's copy of [addr, addr + len) of the
  * image (a global, a string), or NULL when outside it.

@@ -10,6 +10,12 @@
 int tvm_create(struct tvm *t, enum hvm_mode mode, const unsigned char *start,
 	       const unsigned char *end)
 {
+	return tvm_create_flags(t, mode, start, end, 0);
+}
+
+int tvm_create_flags(struct tvm *t, enum hvm_mode mode, const unsigned char *start,
+		     const unsigned char *end, unsigned int flags)
+{
 	__u64 sp = mode == HVM_MODE_REAL ? GUEST_REAL_SP : GUEST_MEM_SIZE;
 	int saved_errno;
 
@@ -23,6 +29,8 @@ int tvm_create(struct tvm *t, enum hvm_mode mode, const unsigned char *start,
 	t->vm = hvm_vm_create();
 	if (!t->vm)
 		return -1;
+	if ((flags & TVM_IRQCHIP) && hvm_vm_create_irqchip(t->vm))
+		goto fail;
 	t->mem = hvm_vm_add_memory(t->vm, 0, 0, GUEST_MEM_SIZE, 0);
 	if (!t->mem)
 		goto fail;

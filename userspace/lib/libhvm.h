@@ -106,6 +106,11 @@ struct hvm_cpuid_entry *hvm_cpuid_find(struct hvm_cpuid *cpuid, __u32 function,
 /* vm.c */
 struct hvm_vm *hvm_vm_create(void);
 void hvm_vm_destroy(struct hvm_vm *vm);
+/* irqchip.c: in-kernel LAPICs and I/O APIC; interrupt lines (GSIs) */
+int hvm_vm_create_irqchip(struct hvm_vm *vm);
+int hvm_vm_irq_line(struct hvm_vm *vm, __u32 gsi, int level);
+int hvm_vcpu_set_mp_state(struct hvm_vcpu *vcpu, __u32 mp_state);
+int hvm_vcpu_get_mp_state(struct hvm_vcpu *vcpu, __u32 *mp_state);
 
 /* memory.c */
 int hvm_vm_set_region(struct hvm_vm *vm, __u32 slot, __u64 gpa, __u64 size,
