@@ -151,7 +151,6 @@ void hvm_events_process_signals(struct hvm_vcpu *vcpu)
 		hvm_lapic_reset(vcpu);
 		hvm_events_reset(vcpu);
 		vcpu->pending.kind = HVM_PENDING_NONE;
-		clear_bit(HVM_SIGNAL_SIPI, &vcpu->ev.signals);
 		vcpu->mp_state = HVM_MP_STATE_INIT_RECEIVED;
 		set_bit(HVM_REQ_TLB_FLUSH, &vcpu->requests);
 	}

@@ -230,6 +230,8 @@ static void apic_deliver_one(struct hvm_vcpu *vcpu, const struct hvm_apic_irq *i
 	case APIC_DM_INIT >> 8:
 		if (irq->level && !irq->assert)
 			return;		/* INIT level de-assert: nothing */
+		/* A SIPI from before the INIT is not for the new wait. */
+		clear_bit(HVM_SIGNAL_SIPI, &vcpu->ev.signals);
 		set_bit(HVM_SIGNAL_INIT, &vcpu->ev.signals);
 		break;
 	case APIC_DM_STARTUP >> 8:

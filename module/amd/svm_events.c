@@ -42,6 +42,10 @@ void svm_events_exit(struct svm_vcpu *svm)
 		svm_mark_dirty(svm, SVM_CLEAN_TPR);
 		set_intercept(svm, SVM_INTERCEPT_VINTR, false);
 	}
+	if (c->intercept_cr & SVM_INTERCEPT_CR8_WRITE) {
+		c->intercept_cr &= ~SVM_INTERCEPT_CR8_WRITE;
+		svm_mark_dirty(svm, SVM_CLEAN_I);
+	}
 }
 
 int svm_exit_vintr(struct svm_vcpu *svm)
@@ -92,17 +96,24 @@ void svm_inject_nmi(struct hvm_vcpu *vcpu)
 	set_intercept(svm, SVM_INTERCEPT_IRET, true);
 }
 
-/* A virtual interrupt that only serves to make the guest exit when it
- * could take one: V_IRQ with VINTR intercepted (APM 15.21.4).  With a
- * priority, the CPU holds it while V_TPR >= prio, as the APIC would. */
+/*
+ * A virtual interrupt that only serves to make the guest exit when it
+ * could take one: V_IRQ with VINTR intercepted (APM 15.21.4).  An
+ * interrupt the TPR holds back (@prio: its class) instead waits for the
+ * guest's next CR8 write, as KVM does: V_IRQ with a priority would do
+ * too, but QEMU's TCG aborts when the guest writes CR8 under it.
+ */
 void svm_enable_irq_window(struct hvm_vcpu *vcpu, u8 prio)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
 	struct vmcb_control *c = &svm->vmcb->control;
 
-	c->int_ctl &= ~(SVM_V_IGN_TPR | SVM_V_INTR_PRIO_MASK);
-	c->int_ctl |= SVM_V_IRQ | (prio ? (u32)prio << SVM_V_INTR_PRIO_SHIFT :
-					  (0xf << SVM_V_INTR_PRIO_SHIFT) | SVM_V_IGN_TPR);
+	if (prio) {
+		c->intercept_cr |= SVM_INTERCEPT_CR8_WRITE;
+		svm_mark_dirty(svm, SVM_CLEAN_I);
+		return;
+	}
+	c->int_ctl |= SVM_V_IRQ | SVM_V_IGN_TPR | SVM_V_INTR_PRIO_MASK;
 	svm_mark_dirty(svm, SVM_CLEAN_TPR);
 	set_intercept(svm, SVM_INTERCEPT_VINTR, true);
 }

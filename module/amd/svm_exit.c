@@ -121,39 +121,80 @@ static int svm_exit_npf(struct svm_vcpu *svm)
 	return hvm_exit_mmio(vcpu, gpa, NULL, 0);
 }
 
-/* MOV to/from DRn: 0F 21 /r (read) or 0F 23 /r (write), mod = 3. */
-static int svm_exit_dr(struct svm_vcpu *svm, int dr, bool write)
+/*
+ * Decode MOV to/from a debug or control register (0F 20-23 /r, mod = 3)
+ * at RIP into *gpr and *len: 0, HVM_GUEST_FAULT (a fault is queued), or
+ * -EINVAL when the instruction is not @opcode.  With decode assists the
+ * CPU names the GPR and next-RIP gives the length.
+ */
+static int svm_decode_mov_reg(struct svm_vcpu *svm, u8 opcode, int *gpr,
+			      int *len)
 {
-	struct hvm_vcpu *vcpu = &svm->vcpu;
 	u64 info = svm->vmcb->control.exit_info_1;
+	struct hvm_vcpu *vcpu = &svm->vcpu;
 	u8 buf[16];
 	int n, i = 0;
 	u8 rex = 0;
 
-	/* Decode assists name the GPR; next-RIP gives the length. */
+	*len = 3;
 	if (svm_use_decode && (info & SVM_EXITINFO1_MOV)) {
-		if (hvm_emulate_mov_dr(vcpu, dr, info & SVM_EXITINFO1_GPR_MASK,
-				       write))
-			svm_skip(svm, 3);
-		return 1;
+		*gpr = info & SVM_EXITINFO1_GPR_MASK;
+		return 0;
 	}
-
 	n = hvm_fetch_insn(vcpu, buf);
 	if (n == HVM_GUEST_FAULT)
-		return 1;
+		return n;
 	while (i < n && (buf[i] == 0x66 || buf[i] == 0x67 || buf[i] == 0x2e ||
 			 buf[i] == 0x3e || buf[i] == 0x26 || buf[i] == 0x36 ||
 			 buf[i] == 0x64 || buf[i] == 0x65 || buf[i] == 0xf0))
 		i++;
 	if (i < n && (buf[i] & 0xf0) == 0x40 && hvm_code_bits(vcpu) == 64)
 		rex = buf[i++];
-	if (n < 0 || i + 3 > n || buf[i] != 0x0f ||
-	    (buf[i + 1] != 0x21 && buf[i + 1] != 0x23))
+	if (n < 0 || i + 3 > n || buf[i] != 0x0f || buf[i + 1] != opcode)
+		return -EINVAL;
+	*len = i + 3;
+	*gpr = (buf[i + 2] & 7) | ((rex & 1) << 3);
+	return 0;
+}
+
+/* MOV to/from DRn: 0F 21 /r (read) or 0F 23 /r (write). */
+static int svm_exit_dr(struct svm_vcpu *svm, int dr, bool write)
+{
+	struct hvm_vcpu *vcpu = &svm->vcpu;
+	int gpr, len, r;
+
+	r = svm_decode_mov_reg(svm, write ? 0x23 : 0x21, &gpr, &len);
+	if (r == HVM_GUEST_FAULT)
+		return 1;
+	if (r)
 		return svm_exit_unhandled(svm);
-	if (hvm_emulate_mov_dr(vcpu, dr, (buf[i + 2] & 7) | ((rex & 1) << 3),
-			       write))
-		vcpu->rip += i + 3;
+	if (hvm_emulate_mov_dr(vcpu, dr, gpr, write))
+		svm_skip(svm, len);
 	return 1;
+}
+
+/*
+ * MOV to CR8, intercepted only while the TPR holds an interrupt back
+ * (svm_events.c): the new TPR may let it in (0F 22 /r with REX.R).
+ */
+static int svm_exit_write_cr8(struct svm_vcpu *svm)
+{
+	struct hvm_vcpu *vcpu = &svm->vcpu;
+	int gpr, len, r;
+	u64 val;
+
+	r = svm_decode_mov_reg(svm, 0x22, &gpr, &len);
+	if (r == HVM_GUEST_FAULT)
+		return 1;
+	if (r)
+		return svm_exit_unhandled(svm);
+	val = vcpu->regs[gpr];
+	if (val & ~0xfULL) {		/* reserved bits (APM 15.21.2) */
+		svm_inject_exception(vcpu, X86_TRAP_GP, true, 0);
+		return 1;
+	}
+	svm_set_cr8(vcpu, val);
+	return svm_skip(svm, len);
 }
 
 /* VMEXIT_INVALID: the hardware refused the state user space gave us. */
@@ -202,6 +243,8 @@ int svm_handle_exit(struct hvm_vcpu *vcpu)
 		return svm_exit_vintr(svm);
 	case SVM_EXIT_IRET:
 		return svm_exit_iret(svm);
+	case SVM_EXIT_WRITE_CR8:
+		return svm_exit_write_cr8(svm);
 	case SVM_EXIT_IOIO:
 		return svm_exit_ioio(svm);
 	case SVM_EXIT_MSR:

@@ -100,6 +100,7 @@ struct vmcb {
 #define SVM_INTERCEPT_NMI		BIT(1)
 #define SVM_INTERCEPT_SMI		BIT(2)
 #define SVM_INTERCEPT_INIT		BIT(3)
+#define SVM_INTERCEPT_CR8_WRITE		BIT(16 + 8)	/* intercept_cr */
 #define SVM_INTERCEPT_VINTR		BIT(4)
 #define SVM_INTERCEPT_CPUID		BIT(18)
 #define SVM_INTERCEPT_IRET		BIT(20)
@@ -174,6 +175,7 @@ struct vmcb {
 #define SVM_EVT_VALID		BIT(31)
 
 /* Exit codes (APM appendix C) */
+#define SVM_EXIT_WRITE_CR8	0x018
 #define SVM_EXIT_READ_DR0	0x020
 #define SVM_EXIT_WRITE_DR0	0x030
 #define SVM_EXIT_EXCP_BASE	0x040
