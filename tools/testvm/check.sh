@@ -59,9 +59,10 @@ else
 	[ $bfail -eq 0 ] || finish
 fi
 
-# Selftests that need no /dev/hvm (the decoder and ALU, built for user
-# space) also run here on the build host, outside any test VM.
-for t in test_decode; do
+# Selftests that need no /dev/hvm (the decoder and ALU, hvm-run's timer
+# and UART models, built for user space) also run here on the build host, outside
+# any test VM.
+for t in test_decode test_pit test_uart; do
 	bin=${TESTS_DIR:-$root/selftests/build}/$t
 	[ -x "$bin" ] || continue
 	if "$bin" >"$OUT/host-$t.log" 2>&1; then

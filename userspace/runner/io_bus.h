@@ -22,8 +22,11 @@ int io_bus_register(struct io_device *dev);
 int io_bus_handle(struct hvm_run *run);
 
 /* The devices (one per file). */
-int uart16550_register(void);
+int uart16550_register(void);	/* starts its stdin thread with an irqchip */
 void uart16550_flush(void);
 int debug_exit_register(void);
+int pit8254_register(void);	/* starts its IRQ 0 thread with an irqchip */
+int port61_register(void);
+int pm_timer_register(void);
 
 #endif /* HVM_RUN_IO_BUS_H */

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hvm-run: runs a flat binary as an hvm guest with a UART and a debug-exit
- * port.  See Documentation/hvm-run.rst.
+ * hvm-run: runs an image as an hvm guest with an in-kernel irqchip, a PIT,
+ * a PM timer, a UART and a debug-exit port.  See Documentation/hvm-run.rst.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "io_bus.h"
+#include "irq.h"
 #include "runner.h"
 
 static bool exit_requested;
@@ -130,6 +131,13 @@ int main(int argc, char **argv)
 	}
 	if (runner_load_image(vm, &opts, &img) || check_layout(&opts, &img))
 		return RUNNER_EXIT_SETUP;
+	if (opts.no_irqchip) {
+		if (opts.verbose)
+			fprintf(stderr, "hvm-run: --no-irqchip: running without interrupts\n");
+	} else if (irq_create_irqchip(vm, opts.verbose) < 0) {
+		fprintf(stderr, "hvm-run: HVM_CREATE_IRQCHIP: %m\n");
+		return RUNNER_EXIT_SETUP;
+	}
 	vcpu = hvm_vcpu_create(vm, 0);
 	if (!vcpu) {
 		fprintf(stderr, "hvm-run: creating vCPU 0: %m\n");
@@ -141,12 +149,14 @@ int main(int argc, char **argv)
 			hvm_mode_name(img.mode));
 		return RUNNER_EXIT_SETUP;
 	}
-	if (uart16550_register() || debug_exit_register()) {
+	if (uart16550_register() || debug_exit_register() ||
+	    pit8254_register() || port61_register() || pm_timer_register()) {
 		fprintf(stderr, "hvm-run: registering devices: %m\n");
 		return RUNNER_EXIT_SETUP;
 	}
 
 	status = run_loop(vcpu);
+	irq_stop();
 	hvm_vcpu_destroy(vcpu);
 	hvm_vm_destroy(vm);
 	return status;

@@ -30,6 +30,9 @@ static void usage(FILE *out)
 "  -c, --cmdline STRING  Multiboot: the kernel command line\n"
 "  -d, --module 'FILE [ARGS]'  Multiboot: load FILE as a module, with the\n"
 "                        whole string as its command line (repeatable)\n"
+"      --no-irqchip      no in-kernel local APIC and I/O APIC: HLT ends the\n"
+"                        run, devices raise no interrupts\n"
+"  -v, --verbose         say on stderr what hvm-run does without (no irqchip)\n"
 "  -h, --help            show this help and exit\n"
 "\n"
 "Modes:\n"
@@ -41,13 +44,19 @@ static void usage(FILE *out)
 "  prot32 and long64 keep GDT, TSS, IDT and page tables at guest-physical\n"
 "  0x1000-0x8fff: IMAGE must not overlap it.\n"
 "\n"
-"Devices:\n"
-"  0x3f8-0x3ff  16550 UART: transmit to stdout, receive from stdin\n"
+"Devices (IRQs need the irqchip, created unless --no-irqchip):\n"
+"  0x40-0x43    8254 PIT; channel 0 is IRQ 0 = I/O APIC GSI 2\n"
+"  0x61         port B: PIT GATE2 (bit 0), speaker (1), refresh (4), OUT2 (5)\n"
+"  0x3f8-0x3ff  16550 UART, IRQ 4 = GSI 4: transmit to stdout, receive from stdin\n"
+"  0x608        ACPI PM timer: 24-bit count at 3.579545 MHz (32-bit IN)\n"
 "  0xf4         debug exit: OUT of value V ends the run with status V & 0xff\n"
+"  0xfee00000   local APIC (xAPIC; x2APIC MSRs), 0xfec00000 I/O APIC: in the\n"
+"               kernel, with the irqchip\n"
 "\n"
 "Exit status:\n"
 "  V    the guest wrote V to port 0xf4\n"
-"  0    the guest executed HLT\n"
+"  0    the guest executed HLT (only without an irqchip: with one, HLT\n"
+"       waits for an interrupt; end with port 0xf4)\n"
 "  100  bad command line        101  setup failed (/dev/hvm, memory, IMAGE)\n"
 "  102  HVM_RUN failed          103  I/O to a port with no device\n"
 "  104  MMIO (outside RAM)      105  SHUTDOWN (triple fault)\n"
@@ -105,6 +114,8 @@ int runner_parse_options(int argc, char **argv, struct runner_options *opts)
 		{ "mode", required_argument, NULL, 'M' },
 		{ "cmdline", required_argument, NULL, 'c' },
 		{ "module", required_argument, NULL, 'd' },
+		{ "no-irqchip", no_argument, NULL, 'I' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -115,7 +126,7 @@ int runner_parse_options(int argc, char **argv, struct runner_options *opts)
 	opts->load_addr = DEFAULT_LOAD_ADDR;
 	opts->mode = HVM_MODE_LONG64;
 
-	while ((c = getopt_long(argc, argv, "m:l:e:M:c:d:h", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:l:e:M:c:d:vh", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			if (parse_size(optarg, &opts->mem_size) ||
@@ -156,6 +167,12 @@ int runner_parse_options(int argc, char **argv, struct runner_options *opts)
 				return -1;
 			}
 			opts->modules[opts->nr_modules++] = optarg;
+			break;
+		case 'I':
+			opts->no_irqchip = true;
+			break;
+		case 'v':
+			opts->verbose = true;
 			break;
 		case 'h':
 			usage(stdout);

@@ -9,7 +9,7 @@
 #include "libhvm.h"
 
 /* Exit statuses of hvm-run (Documentation/hvm-run.rst lists them). */
-#define RUNNER_EXIT_HLT			0	/* the guest executed HLT */
+#define RUNNER_EXIT_HLT			0	/* HLT (without an irqchip) */
 #define RUNNER_EXIT_USAGE		100	/* bad command line */
 #define RUNNER_EXIT_SETUP		101	/* /dev/hvm, memory, file, vCPU setup */
 #define RUNNER_EXIT_RUN_FAILED		102	/* HVM_RUN failed (not EINTR) */
@@ -27,6 +27,8 @@ struct runner_options {
 	unsigned long long load_addr;
 	unsigned long long entry;
 	bool entry_set, load_set, mode_set;
+	bool no_irqchip;			/* --no-irqchip */
+	bool verbose;				/* --verbose */
 	enum hvm_mode mode;
 	const char *image;
 	const char *cmdline;			/* Multiboot */
