@@ -83,7 +83,9 @@ static bool xcr0_valid(struct hvm_vcpu *vcpu, u64 val)
 		     XFEATURE_MASK_Hi16_ZMM;
 	u64 mpx = XFEATURE_MASK_BNDREGS | XFEATURE_MASK_BNDCSR;
 
-	return (val & XFEATURE_MASK_FP) && !(val & ~hvm_host_xcr0) &&
+	/* Only what the guest's FPU buffer has room for (AMX never), even
+	 * if user space's CPUID offers more. */
+	return (val & XFEATURE_MASK_FP) && !(val & ~hvm_xstate_supported()) &&
 	       !(val & ~hvm_cpuid_guest_xcr0(vcpu)) &&
 	       !(val & ~(u64)XFEATURE_MASK_USER_SUPPORTED) &&
 	       !((val & XFEATURE_MASK_YMM) && !(val & XFEATURE_MASK_SSE)) &&
