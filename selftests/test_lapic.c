@@ -139,6 +139,19 @@ static void wait_for(volatile unsigned int *counter, unsigned int n)
 	cli();
 }
 
+/* Runs guest C function @fn on vCPU 0 of an irqchip VM until DONE. */
+static enum test_result run_guest(void (*fn)(void))
+{
+	enum test_result r;
+	struct tvm t;
+
+	TEST_ASSERT_ERRNO(!tvm_create_c_flags(&t, fn, TVM_IRQCHIP),
+			  "creating the test VM");
+	r = tvm_run_to_done(&t, NULL);
+	tvm_destroy(&t);
+	return r;
+}
+
 static void guest_cpuid_bits(void)
 {
 	__u32 a, b, c, d;
@@ -189,13 +202,7 @@ static void guest_reset_regs(void)
 /* Reset values: ID, version, SVR, masked LVTs; TPR and CR8 are one. */
 static enum test_result test_reset_regs(void)
 {
-	struct tvm t;
-
-	TEST_ASSERT_ERRNO(!tvm_create_c_flags(&t, guest_reset_regs, TVM_IRQCHIP),
-			  "creating the test VM");
-	TVM_RUN_TO_DONE(&t);
-	tvm_destroy(&t);
-	return TEST_PASS;
+	return run_guest(guest_reset_regs);
 }
 
 static void guest_oneshot(void)
@@ -222,13 +229,7 @@ static void guest_oneshot(void)
 /* One-shot: TMCCT counts down, one interrupt, then 0 and silence. */
 static enum test_result test_timer_oneshot(void)
 {
-	struct tvm t;
-
-	TEST_ASSERT_ERRNO(!tvm_create_c_flags(&t, guest_oneshot, TVM_IRQCHIP),
-			  "creating the test VM");
-	TVM_RUN_TO_DONE(&t);
-	tvm_destroy(&t);
-	return TEST_PASS;
+	return run_guest(guest_oneshot);
 }
 
 static void guest_periodic(void)
@@ -258,13 +259,7 @@ static void guest_periodic(void)
 /* Periodic: interrupts keep coming at the programmed period until TMICT=0. */
 static enum test_result test_timer_periodic(void)
 {
-	struct tvm t;
-
-	TEST_ASSERT_ERRNO(!tvm_create_c_flags(&t, guest_periodic, TVM_IRQCHIP),
-			  "creating the test VM");
-	TVM_RUN_TO_DONE(&t);
-	tvm_destroy(&t);
-	return TEST_PASS;
+	return run_guest(guest_periodic);
 }
 
 static void guest_deadline(void)
@@ -288,13 +283,7 @@ static void guest_deadline(void)
 /* TSC-deadline: fires once the guest's TSC passes IA32_TSC_DEADLINE. */
 static enum test_result test_timer_deadline(void)
 {
-	struct tvm t;
-
-	TEST_ASSERT_ERRNO(!tvm_create_c_flags(&t, guest_deadline, TVM_IRQCHIP),
-			  "creating the test VM");
-	TVM_RUN_TO_DONE(&t);
-	tvm_destroy(&t);
-	return TEST_PASS;
+	return run_guest(guest_deadline);
 }
 
 static void guest_halt_forever(void)
@@ -406,13 +395,7 @@ static void guest_priorities(void)
  * class waits for EOI; PPR follows ISR (SDM 10.8.3). */
 static enum test_result test_priorities(void)
 {
-	struct tvm t;
-
-	TEST_ASSERT_ERRNO(!tvm_create_c_flags(&t, guest_priorities, TVM_IRQCHIP),
-			  "creating the test VM");
-	TVM_RUN_TO_DONE(&t);
-	tvm_destroy(&t);
-	return TEST_PASS;
+	return run_guest(guest_priorities);
 }
 
 static void guest_x2apic(void)
@@ -455,13 +438,7 @@ static void guest_x2apic(void)
  * timer, self IPI), #GP where the SDM says (10.12). */
 static enum test_result test_x2apic(void)
 {
-	struct tvm t;
-
-	TEST_ASSERT_ERRNO(!tvm_create_c_flags(&t, guest_x2apic, TVM_IRQCHIP),
-			  "creating the test VM");
-	TVM_RUN_TO_DONE(&t);
-	tvm_destroy(&t);
-	return TEST_PASS;
+	return run_guest(guest_x2apic);
 }
 
 /* vCPU 1: waits halted for a fixed IPI and an NMI from vCPU 0. */
