@@ -106,10 +106,15 @@ static enum test_result test_supported_allow_list(void)
 	e = hvm_cpuid_find(c, 0x40000000, 0);
 	TEST_ASSERT(e && !memcmp(&e->ebx, "hvmh", 4) && !memcmp(&e->ecx, "vmhv", 4) &&
 		    !memcmp(&e->edx, "mhvm", 4), "no hvm signature at 0x40000000");
+	TEST_ASSERT(e->eax >= 0x40000010, "hvm's highest leaf 0x%x", e->eax);
+	/* the timing leaf: TSC kHz, APIC bus 1 GHz */
+	e = hvm_cpuid_find(c, 0x40000010, 0);
+	TEST_ASSERT(e && e->eax && e->ebx == 1000000, "leaf 0x40000010: %u %u kHz",
+		    e ? e->eax : 0, e ? e->ebx : 0);
 	e = hvm_cpuid_find(c, 1, 0);
 	TEST_ASSERT(e && (e->ecx & (1U << 31)), "leaf 1 lacks the hypervisor bit");
 	e = hvm_cpuid_find(c, 0, 0);
-	TEST_ASSERT(e && e->eax <= 0xd, "max basic leaf 0x%x", e ? e->eax : 0);
+	TEST_ASSERT(e && e->eax <= 0x16, "max basic leaf 0x%x", e ? e->eax : 0);
 	for (i = 0; i < ARRAY_SIZE(forbidden); i++) {
 		e = hvm_cpuid_find(c, forbidden[i].fn, forbidden[i].idx);
 		TEST_ASSERT(!e || !(reg_of(e, forbidden[i].reg) & forbidden[i].mask),

@@ -255,6 +255,8 @@ static void uart_reg_write(struct uart16550 *u, __u16 offset, __u8 value)
 		u->ier = value & 0x0f;
 		if (!(old & UART_IER_THRI) && (u->ier & UART_IER_THRI))
 			u->thre_pending = true;	/* THR is empty */
+		if (u->ier & UART_IER_RDI)
+			pthread_cond_signal(&u->rx_space);	/* reader may go */
 		break;
 	case UART_IIR_FCR:
 		/* Turning the FIFOs on or off empties them. */
@@ -310,7 +312,12 @@ static void uart_write(struct io_device *dev, __u16 offset, __u8 size, __u32 val
 	pthread_mutex_unlock(&u->lock);
 }
 
-/* With an irqchip: stdin into the FIFO as it comes, raising the IRQ. */
+/*
+ * With an irqchip: stdin into the FIFO as it comes, raising the IRQ, once
+ * the guest has enabled receive interrupts.  Before that (a polling
+ * guest) stdin is read when the guest looks at LSR, RBR or IIR, so input
+ * never lands in the FIFO before the guest is ready for it.
+ */
 static void *uart_stdin_thread(void *arg)
 {
 	struct pollfd p = { .fd = 0, .events = POLLIN };
@@ -319,7 +326,8 @@ static void *uart_stdin_thread(void *arg)
 
 	for (;;) {
 		pthread_mutex_lock(&u->lock);
-		while (!u->stdin_eof && !rx_can_take(u))
+		while (!u->stdin_eof &&
+		       (!rx_can_take(u) || !(u->ier & UART_IER_RDI)))
 			pthread_cond_wait(&u->rx_space, &u->lock);
 		eof = u->stdin_eof;
 		pthread_mutex_unlock(&u->lock);
