@@ -73,13 +73,20 @@ bool svm_interrupt_allowed(struct hvm_vcpu *vcpu)
 	return (vcpu->rflags & X86_EFLAGS_IF) && !in_shadow(vcpu);
 }
 
+/* The IRET that ends the NMI handler exited before it ran: NMIs stay
+ * blocked until RIP has moved on from it. */
+static bool iret_pending(struct svm_vcpu *svm)
+{
+	if (svm->awaiting_iret && svm->vcpu.rip != svm->iret_rip)
+		svm->awaiting_iret = false;
+	return svm->awaiting_iret;
+}
+
 bool svm_nmi_allowed(struct hvm_vcpu *vcpu)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
 
-	if (svm->awaiting_iret && vcpu->rip != svm->iret_rip)
-		svm->awaiting_iret = false;
-	return !svm->nmi_masked && !svm->awaiting_iret && !in_shadow(vcpu);
+	return !svm->nmi_masked && !iret_pending(svm) && !in_shadow(vcpu);
 }
 
 void svm_inject_irq(struct hvm_vcpu *vcpu, u8 vector)
@@ -171,7 +178,7 @@ void svm_get_events(struct hvm_vcpu *vcpu, struct hvm_vcpu_events *ev)
 		}
 	}
 	ev->interrupt.shadow = in_shadow(vcpu);
-	ev->nmi.masked = svm->nmi_masked || svm->awaiting_iret;
+	ev->nmi.masked = svm->nmi_masked || iret_pending(svm);
 }
 
 void svm_set_events(struct hvm_vcpu *vcpu, const struct hvm_vcpu_events *ev)
