@@ -30,7 +30,7 @@
 #define REDIR_MASKED		BIT_ULL(16)
 #define REDIR_DEST_SHIFT	56
 #define REDIR_RO		(REDIR_STATUS | REDIR_REMOTE_IRR)
-#define REDIR_WRITABLE		(0xff00000000000000ULL | 0x1ffffULL)
+#define REDIR_WRITABLE		(0xff00000000000000ULL | (0x1ffffULL & ~REDIR_RO))
 
 /* Send pin @pin's message; called with the lock held. */
 static void ioapic_send(struct hvm_ioapic *io, u32 pin)
