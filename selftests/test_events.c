@@ -30,14 +30,6 @@
 #define FRESH_STACK_B		0x103000ULL
 
 /* In a test case: the next ucall must be a REPORT of exactly expected. */
-#define EXPECT_REPORT(t, uc, expected)						\
-	do {									\
-		EXPECT_UCALL((t)->vcpu, uc, UCALL_REPORT);			\
-		TEST_ASSERT((uc)->value == (__u64)(expected),			\
-			    "report 0x%" PRIx64 ", expected 0x%" PRIx64,	\
-			    (uint64_t)(uc)->value, (uint64_t)(expected));	\
-	} while (0)
-
 /* What the handlers saw, in the guest's copy. */
 struct ev_seen {
 	__u64 count, vector, has_error_code, error_code, rip, rsp, rflags;

@@ -43,14 +43,6 @@
 #define RFLAGS_IF		(1ULL << 9)
 
 /* In a test case: the next ucall must be a REPORT of exactly expected. */
-#define EXPECT_REPORT(t, uc, expected)						\
-	do {									\
-		EXPECT_UCALL((t)->vcpu, uc, UCALL_REPORT);			\
-		TEST_ASSERT((uc)->value == (__u64)(expected),			\
-			    "report 0x%" PRIx64 ", expected 0x%" PRIx64,	\
-			    (uint64_t)(uc)->value, (uint64_t)(expected));	\
-	} while (0)
-
 /* ---- Guest side ---------------------------------------------------------- */
 
 static __u32 ioapic_read(__u32 reg)

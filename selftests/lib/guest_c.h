@@ -43,6 +43,7 @@
 #ifndef HVM_SELFTEST_GUEST_C_H
 #define HVM_SELFTEST_GUEST_C_H
 
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
@@ -96,6 +97,15 @@ enum test_result tvm_run_to_done(struct tvm *t, struct ucall *uc);
 /* In a test case: create a C tvm or fail the case. */
 #define TVM_CREATE_C(t, guest_main)						\
 	TEST_ASSERT_ERRNO(!tvm_create_c(t, guest_main), "creating the test VM")
+
+/* In a test case: the next ucall is a REPORT of expected, or fail. */
+#define EXPECT_REPORT(t, uc, expected)						\
+	do {									\
+		EXPECT_UCALL((t)->vcpu, uc, UCALL_REPORT);			\
+		TEST_ASSERT((uc)->value == (__u64)(expected),			\
+			    "report 0x%" PRIx64 ", expected 0x%" PRIx64,	\
+			    (uint64_t)(uc)->value, (uint64_t)(expected));	\
+	} while (0)
 
 /* In a test case: run the guest to DONE or fail the case. */
 #define TVM_RUN_TO_DONE(t)							\
