@@ -13,6 +13,7 @@
 #include "decode.h"
 #include "emulate.h"
 #include "guest_mem.h"
+#include "pic.h"
 
 static void io_fill_run(struct hvm_vcpu *vcpu, const struct hvm_io_exit *io,
 			u32 count)
@@ -146,10 +147,26 @@ fail_decode:
 				       &vcpu->rip);
 }
 
+/* Byte IN/OUT to a port of the kernel's own devices (the 8259 pair). */
+static bool io_kernel(struct hvm_vcpu *vcpu, const struct hvm_io_exit *io)
+{
+	u8 val = vcpu->regs[HVM_RAX];
+
+	if (io->size != 1 || !vcpu->vm->pic ||
+	    !hvm_pic_pio(vcpu->vm, io->port, io->in, &val))
+		return false;
+	if (io->in)
+		hvm_write_reg(vcpu, HVM_RAX, 1, false, val);
+	vcpu->rip = io->next_rip;
+	return true;
+}
+
 int hvm_exit_io(struct hvm_vcpu *vcpu, const struct hvm_io_exit *io)
 {
 	if (io->string)
 		return io_string(vcpu, io);
+	if (io_kernel(vcpu, io))
+		return 1;
 
 	io_fill_run(vcpu, io, 1);
 	if (io->in) {

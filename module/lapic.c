@@ -137,6 +137,16 @@ int hvm_lapic_pending_vector(struct hvm_vcpu *vcpu)
 	return v;
 }
 
+bool hvm_lapic_accepts_extint(struct hvm_vcpu *vcpu)
+{
+	u32 lvt0;
+
+	if (!vcpu->lapic || !apic_enabled_hw(vcpu))
+		return true;	/* SDM 10.4.3: LINT0 is the INTR pin */
+	lvt0 = hvm_lapic_reg(vcpu->lapic, APIC_LVT0);
+	return (lvt0 & (APIC_LVT_MASKED | APIC_MODE_MASK)) == APIC_DM_EXTINT;
+}
+
 /* The class of the highest pending vector when only the TPR holds it
  * back (an EOI is not needed to let it in), else 0. */
 int hvm_lapic_blocked_by_tpr(struct hvm_vcpu *vcpu)
@@ -549,6 +559,10 @@ void hvm_lapic_reset(struct hvm_vcpu *vcpu)
 	hvm_lapic_set_reg(l, APIC_SPIV, 0xff);
 	for (i = 0; i < ARRAY_SIZE(lvt_regs); i++)
 		hvm_lapic_set_reg(l, lvt_regs[i], APIC_LVT_MASKED);
+	/* The BSP in virtual wire mode, as firmware leaves it (MP spec 3.6.2.2):
+	 * the 8259's INT through LINT0. */
+	if (vcpu->id == 0)
+		hvm_lapic_set_reg(l, APIC_LVT0, APIC_DM_EXTINT);
 	if (apic_x2(vcpu))
 		apic_set_x2_ids(l);
 	else

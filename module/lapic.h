@@ -49,6 +49,8 @@ void hvm_lapic_reset(struct hvm_vcpu *vcpu);
 int hvm_lapic_pending_vector(struct hvm_vcpu *vcpu);	/* IRR above PPR, or -1 */
 int hvm_lapic_blocked_by_tpr(struct hvm_vcpu *vcpu);	/* its class, or 0 */
 void hvm_lapic_accept(struct hvm_vcpu *vcpu, u8 vector);	/* IRR -> ISR */
+/* LINT0 passes the 8259's INT: ExtINT and unmasked, or the APIC off. */
+bool hvm_lapic_accepts_extint(struct hvm_vcpu *vcpu);
 
 /* Delivery to the VM's local APICs; @src: the sender (NULL: I/O APIC). */
 void hvm_lapic_deliver(struct hvm_vm *vm, struct hvm_vcpu *src,

@@ -17,6 +17,7 @@
 #include "hvm.h"
 #include "backend.h"
 #include "ioapic.h"
+#include "pic.h"
 
 static void hvm_vm_free(struct kref *kref)
 {
@@ -28,6 +29,7 @@ static void hvm_vm_free(struct kref *kref)
 			hvm_vcpu_destroy(vm->vcpus[i]);
 	hvm_ops->vm_destroy(vm);
 	hvm_ioapic_destroy(vm);
+	hvm_pic_destroy(vm);
 	hvm_memslots_free(vm);
 	hvm_tdp_destroy(&vm->tdp);
 	cleanup_srcu_struct(&vm->srcu);
@@ -83,14 +85,21 @@ static long hvm_vm_create_irqchip(struct hvm_vm *vm, unsigned long arg)
 		if (vm->vcpus[i])
 			return -EBUSY;
 	r = hvm_ioapic_create(vm);
-	if (!r)
-		WRITE_ONCE(vm->irqchip, true);
-	return r;
+	if (r)
+		return r;
+	r = hvm_pic_create(vm);
+	if (r) {
+		hvm_ioapic_destroy(vm);
+		return r;
+	}
+	WRITE_ONCE(vm->irqchip, true);
+	return 0;
 }
 
 static long hvm_vm_irq_line(struct hvm_vm *vm, unsigned long arg)
 {
 	struct hvm_irq_level l;
+	int r, pic_irq;
 
 	if (copy_from_user(&l, (void __user *)arg, sizeof(l)))
 		return -EFAULT;
@@ -98,7 +107,13 @@ static long hvm_vm_irq_line(struct hvm_vm *vm, unsigned long arg)
 		return -EINVAL;
 	if (!READ_ONCE(vm->irqchip))
 		return -ENXIO;
-	return hvm_ioapic_set_irq(vm, l.irq, l.level);
+	r = hvm_ioapic_set_irq(vm, l.irq, l.level);
+	if (r)
+		return r;
+	pic_irq = hvm_pic_gsi_to_irq(l.irq);
+	if (pic_irq >= 0)
+		hvm_pic_set_irq(vm, pic_irq, l.level);
+	return 0;
 }
 
 static long hvm_vm_enable_user_msr_exits(struct hvm_vm *vm, unsigned long arg)
