@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hvm-run: reading IMAGE and putting it in guest RAM.  An ELF file is
- * loaded by its program headers (elf.c), and booted per Multiboot when it
- * has a Multiboot header (multiboot.c); anything else is a flat binary
- * copied to --load-addr.
+ * hvm-run: reading IMAGE and putting it in guest RAM.  A Linux bzImage
+ * (the "HdrS" setup header) boots per the x86 boot protocol (linux.c).  An
+ * ELF file is loaded by its program headers (elf.c), and booted per
+ * Multiboot when it has a Multiboot header (multiboot.c), or at its PVH
+ * entry point when it has that Xen ELF note (pvh.c, a Linux vmlinux);
+ * anything else is a flat binary copied to --load-addr.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -71,18 +73,54 @@ static int load_flat(struct hvm_vm *vm, const struct runner_options *o,
 	return 0;
 }
 
+static unsigned char *image_data;
+static size_t image_size;
+
+/* Reads IMAGE and finds its kind; a Linux boot's default --mem. */
+int runner_read_image(struct runner_options *o)
+{
+	image_data = read_file(o->image, &image_size);
+	if (!image_data)
+		return -1;
+	if (runner_is_bzimage(image_data, image_size))
+		o->linux_boot = RUNNER_LINUX_BZIMAGE;
+	else if (runner_is_elf(image_data, image_size) &&
+		 runner_multiboot_flags(image_data, image_size) < 0 &&
+		 runner_pvh_entry(image_data, image_size) >= 0)
+		o->linux_boot = RUNNER_LINUX_PVH;
+	if (o->linux_boot && !o->mem_set)
+		o->mem_size = RUNNER_LINUX_DEFAULT_MEM;
+	if (!o->linux_boot && o->initrd) {
+		fprintf(stderr, "hvm-run: --initrd needs a Linux kernel (bzImage or PVH vmlinux)\n");
+		return -1;
+	}
+	if (!o->linux_boot && o->nr_cpus > 1) {
+		fprintf(stderr, "hvm-run: --cpus needs a Linux kernel (bzImage or PVH vmlinux)\n");
+		return -1;
+	}
+	if (o->linux_boot && (o->load_set || o->mode_set || o->entry_set || o->nr_modules)) {
+		fprintf(stderr, "hvm-run: --load-addr, --mode, --entry and --module do not "
+			"apply to a Linux kernel\n");
+		return -1;
+	}
+	return 0;
+}
+
 int runner_load_image(struct hvm_vm *vm, const struct runner_options *o,
 		      struct runner_image *img)
 {
-	unsigned char *data;
+	unsigned char *data = image_data;
+	size_t size = image_size;
 	long mb_flags;
-	size_t size;
 	int r;
 
 	memset(img, 0, sizeof(*img));
-	data = read_file(o->image, &size);
-	if (!data)
-		return -1;
+	image_data = NULL;
+	if (o->linux_boot == RUNNER_LINUX_BZIMAGE) {
+		r = runner_load_bzimage(vm, o, data, size, img);
+		free(data);
+		return r;
+	}
 	if (!runner_is_elf(data, size)) {
 		if (o->cmdline || o->nr_modules) {
 			fprintf(stderr, "hvm-run: --cmdline and --module need a Multiboot ELF image\n");
@@ -101,7 +139,9 @@ int runner_load_image(struct hvm_vm *vm, const struct runner_options *o,
 	}
 	mb_flags = runner_multiboot_flags(data, size);
 	r = runner_load_elf(vm, data, size, img);
-	if (!r && mb_flags >= 0)
+	if (!r && o->linux_boot == RUNNER_LINUX_PVH)
+		r = runner_pvh_setup(vm, o, runner_pvh_entry(data, size), img);
+	else if (!r && mb_flags >= 0)
 		r = runner_multiboot_setup(vm, o, mb_flags, img);
 	else if (!r && (o->cmdline || o->nr_modules)) {
 		fprintf(stderr, "hvm-run: --cmdline and --module need a Multiboot header\n");

@@ -4,22 +4,82 @@
  * a PM timer, a UART and a debug-exit port.  See Documentation/hvm-run.rst.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "io_bus.h"
 #include "irq.h"
 #include "runner.h"
 
-static bool exit_requested;
+#define SIG_KICK	SIGUSR1		/* out of HVM_RUN: the run is over */
+
+/*
+ * The end of the run: the first runner_request_exit() sets the status
+ * and wakes main(), which stops every vCPU (immediate_exit, then a signal
+ * for one inside HVM_RUN: it returns EINTR) and joins their threads.
+ */
+static pthread_mutex_t exit_lock = PTHREAD_MUTEX_INITIALIZER;
+static volatile sig_atomic_t exit_requested;
 static int exit_status;
+static sem_t exit_sem;
+
+struct vcpu_thread {
+	struct hvm_vcpu *vcpu;
+	pthread_t thread;
+	bool started;
+};
+
+static struct vcpu_thread vcpus[RUNNER_MAX_CPUS];
+static unsigned int nr_vcpus;
 
 void runner_request_exit(int status)
 {
+	pthread_mutex_lock(&exit_lock);
 	if (!exit_requested) {
-		exit_requested = true;
+		exit_requested = 1;
 		exit_status = status;
+		sem_post(&exit_sem);
 	}
+	pthread_mutex_unlock(&exit_lock);
+}
+
+static void signal_exit(int sig)
+{
+	/* async-signal-safe: no lock; the first status may be lost to a race */
+	if (!exit_requested) {
+		exit_status = RUNNER_EXIT_SIGNAL + sig;
+		exit_requested = 1;
+	}
+	sem_post(&exit_sem);
+}
+
+static void kick(int sig)
+{
+	(void)sig;
+}
+
+static int setup_signals(void)
+{
+	static const int term_signals[] = { SIGHUP, SIGINT, SIGTERM };
+	struct sigaction sa;
+	unsigned int i;
+
+	if (sem_init(&exit_sem, 0, 0))
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = kick;		/* no SA_RESTART: HVM_RUN returns EINTR */
+	if (sigaction(SIG_KICK, &sa, NULL))
+		return -1;
+	sa.sa_handler = signal_exit;
+	for (i = 0; i < sizeof(term_signals) / sizeof(term_signals[0]); i++)
+		if (sigaction(term_signals[i], &sa, NULL))
+			return -1;
+	return 0;
 }
 
 static int check_layout(const struct runner_options *o, const struct runner_image *img)
@@ -72,6 +132,8 @@ static int run_loop(struct hvm_vcpu *vcpu)
 	struct hvm_run *run = vcpu->run;
 
 	for (;;) {
+		if (exit_requested)
+			return exit_status;
 		if (hvm_vcpu_run(vcpu)) {
 			if (errno == EINTR)
 				continue;
@@ -84,10 +146,6 @@ static int run_loop(struct hvm_vcpu *vcpu)
 		case HVM_EXIT_IO:
 			if (io_bus_handle(run))
 				return unexpected_exit(vcpu, RUNNER_EXIT_UNEXPECTED_IO);
-			if (exit_requested) {
-				uart16550_flush();
-				return exit_status;
-			}
 			break;
 		case HVM_EXIT_HLT:
 			uart16550_flush();
@@ -108,16 +166,91 @@ static int run_loop(struct hvm_vcpu *vcpu)
 	}
 }
 
+static void *vcpu_thread(void *arg)
+{
+	struct vcpu_thread *t = arg;
+	sigset_t set;
+	int status;
+
+	/* Terminating signals go to main(); SIG_KICK to us. */
+	sigemptyset(&set);
+	sigaddset(&set, SIG_KICK);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	status = run_loop(t->vcpu);
+	runner_request_exit(status);
+	return NULL;
+}
+
+/* Every vCPU out of HVM_RUN for good. */
+static void stop_vcpus(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_vcpus; i++) {
+		if (!vcpus[i].started)
+			continue;
+		__atomic_store_n(&vcpus[i].vcpu->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+		pthread_kill(vcpus[i].thread, SIG_KICK);
+	}
+	for (i = 0; i < nr_vcpus; i++)
+		if (vcpus[i].started)
+			pthread_join(vcpus[i].thread, NULL);
+}
+
+/* vCPU 0 at the image's entry; the others wait for INIT and SIPI. */
+static int setup_vcpu(struct hvm_vcpu *vcpu, const struct runner_options *o,
+		      const struct runner_image *img)
+{
+	if (vcpu->id)
+		return hvm_vcpu_set_mp_state(vcpu, HVM_MP_STATE_UNINITIALIZED);
+	switch (img->linux_boot) {
+	case RUNNER_LINUX_BZIMAGE:
+		return runner_linux_regs(vcpu, img);
+	case RUNNER_LINUX_PVH:
+		return runner_pvh_regs(vcpu, img);
+	default:
+		break;
+	}
+	if (hvm_vcpu_setup_mode(vcpu, img->mode, img->entry, initial_stack(o, img)))
+		return -1;
+	return img->multiboot ? runner_multiboot_regs(vcpu, img) : 0;
+}
+
+static int register_devices(const struct runner_options *o)
+{
+	if (uart16550_register() || debug_exit_register() ||
+	    pit8254_register() || port61_register() || pm_timer_register())
+		return -1;
+	if (o->linux_boot && (acpi_pm_register() || i8042_register() ||
+			      cmos_rtc_register() || legacy_ports_register()))
+		return -1;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct runner_options opts;
 	struct runner_image img;
-	struct hvm_vcpu *vcpu;
 	struct hvm_vm *vm;
-	int status;
+	sigset_t set;
+	unsigned int i;
+	int err;
 
 	if (runner_parse_options(argc, argv, &opts))
 		return RUNNER_EXIT_USAGE;
+	if (runner_read_image(&opts))
+		return opts.image ? RUNNER_EXIT_SETUP : RUNNER_EXIT_USAGE;
+	if (opts.linux_boot && opts.no_irqchip) {
+		fprintf(stderr, "hvm-run: a Linux boot needs the irqchip (no --no-irqchip)\n");
+		return RUNNER_EXIT_USAGE;
+	}
+	if (opts.unknown_io == RUNNER_UNKNOWN_IO_IGNORE ||
+	    (opts.unknown_io == RUNNER_UNKNOWN_IO_DEFAULT && opts.linux_boot))
+		io_bus_ignore_unknown(opts.verbose);
+	if (setup_signals()) {
+		fprintf(stderr, "hvm-run: signals: %m\n");
+		return RUNNER_EXIT_SETUP;
+	}
 
 	vm = hvm_vm_create();
 	if (!vm) {
@@ -129,35 +262,65 @@ int main(int argc, char **argv)
 			opts.mem_size);
 		return RUNNER_EXIT_SETUP;
 	}
-	if (runner_load_image(vm, &opts, &img) || check_layout(&opts, &img))
+	if (runner_load_image(vm, &opts, &img) ||
+	    (!img.linux_boot && check_layout(&opts, &img)))
 		return RUNNER_EXIT_SETUP;
 	if (opts.no_irqchip) {
 		if (opts.verbose)
 			fprintf(stderr, "hvm-run: --no-irqchip: running without interrupts\n");
-	} else if (irq_create_irqchip(vm, opts.verbose) < 0) {
-		fprintf(stderr, "hvm-run: HVM_CREATE_IRQCHIP: %m\n");
-		return RUNNER_EXIT_SETUP;
+	} else if ((err = irq_create_irqchip(vm, opts.verbose))) {
+		if (err < 0)
+			fprintf(stderr, "hvm-run: HVM_CREATE_IRQCHIP: %m\n");
+		else if (opts.nr_cpus > 1 || opts.linux_boot)
+			fprintf(stderr, "hvm-run: a Linux boot needs the in-kernel irqchip\n");
+		if (err < 0 || opts.nr_cpus > 1 || opts.linux_boot)
+			return RUNNER_EXIT_SETUP;
 	}
-	vcpu = hvm_vcpu_create(vm, 0);
-	if (!vcpu) {
-		fprintf(stderr, "hvm-run: creating vCPU 0: %m\n");
-		return RUNNER_EXIT_SETUP;
+	for (i = 0; i < opts.nr_cpus; i++) {
+		struct hvm_vcpu *vcpu = hvm_vcpu_create(vm, i);
+
+		if (!vcpu) {
+			fprintf(stderr, "hvm-run: creating vCPU %u: %m\n", i);
+			return RUNNER_EXIT_SETUP;
+		}
+		vcpus[nr_vcpus++].vcpu = vcpu;
+		if (setup_vcpu(vcpu, &opts, &img)) {
+			fprintf(stderr, "hvm-run: setting up vCPU %u (%s mode): %m\n", i,
+				hvm_mode_name(img.mode));
+			return RUNNER_EXIT_SETUP;
+		}
 	}
-	if (hvm_vcpu_setup_mode(vcpu, img.mode, img.entry, initial_stack(&opts, &img)) ||
-	    (img.multiboot && runner_multiboot_regs(vcpu, &img))) {
-		fprintf(stderr, "hvm-run: setting up %s mode: %m\n",
-			hvm_mode_name(img.mode));
-		return RUNNER_EXIT_SETUP;
-	}
-	if (uart16550_register() || debug_exit_register() ||
-	    pit8254_register() || port61_register() || pm_timer_register()) {
+	if (register_devices(&opts)) {
 		fprintf(stderr, "hvm-run: registering devices: %m\n");
 		return RUNNER_EXIT_SETUP;
 	}
+	if (console_setup()) {
+		fprintf(stderr, "hvm-run: the terminal: %m\n");
+		return RUNNER_EXIT_SETUP;
+	}
 
-	status = run_loop(vcpu);
+	/* Threads start with the kick blocked: only vCPU threads take it. */
+	sigemptyset(&set);
+	sigaddset(&set, SIG_KICK);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	for (i = 0; i < nr_vcpus; i++) {
+		err = pthread_create(&vcpus[i].thread, NULL, vcpu_thread, &vcpus[i]);
+		if (err) {
+			errno = err;
+			fprintf(stderr, "hvm-run: vCPU %u thread: %m\n", i);
+			runner_request_exit(RUNNER_EXIT_SETUP);
+			break;
+		}
+		vcpus[i].started = true;
+	}
+	while (sem_wait(&exit_sem) && errno == EINTR)
+		;
+	stop_vcpus();
+	uart16550_flush();
+	console_restore();
 	irq_stop();
-	hvm_vcpu_destroy(vcpu);
+	for (i = 0; i < nr_vcpus; i++)
+		hvm_vcpu_destroy(vcpus[i].vcpu);
 	hvm_vm_destroy(vm);
-	return status;
+	return exit_status;
 }

@@ -2,7 +2,9 @@
 /*
  * hvm-run: a 16550 UART at 0x3f8-0x3ff (COM1) on ISA IRQ 4 (GSI 4).
  * Transmitted bytes go to stdout at once (THR is always empty again:
- * LSR = THRE | TEMT).  Received bytes come from stdin into a 256-byte
+ * LSR = THRE | TEMT), flushed at each newline and, with an irqchip, by a
+ * thread 2 ms after a byte that is not one (a shell prompt).  Received
+ * bytes come from stdin (or uart16550_set_input_fd()) into a 256-byte
  * FIFO: read without blocking whenever the guest looks at LSR, IIR or
  * RBR, and, with an irqchip, by a reader thread as soon as they arrive.
  * Loopback (MCR bit 4) turns THR into RBR and MCR's outputs into MSR's
@@ -69,6 +71,9 @@ enum uart_reg {
 #define UART_MSR_TERI		0x04
 
 #define RX_SIZE			256
+#define TX_FLUSH_DELAY_US	2000
+
+static int input_fd;		/* stdin */
 
 struct uart16550 {
 	pthread_mutex_t lock;
@@ -80,6 +85,8 @@ struct uart16550 {
 	bool thre_pending;
 	bool irq_level;
 	bool stdin_eof;
+	bool tx_unflushed;		/* output since the last fflush */
+	pthread_cond_t tx_cond;		/* tx_unflushed became true */
 	unsigned int rx_head, rx_len;
 	__u8 rx[RX_SIZE];
 };
@@ -114,13 +121,13 @@ static __u8 rx_pop(struct uart16550 *u)
 /* Whatever stdin has ready, without waiting. */
 static void rx_fill(struct uart16550 *u)
 {
-	struct pollfd p = { .fd = 0, .events = POLLIN };
+	struct pollfd p = { .fd = input_fd, .events = POLLIN };
 	__u8 buf[RX_SIZE];
 	ssize_t n, i;
 
 	if (u->stdin_eof || !rx_can_take(u) || poll(&p, 1, 0) != 1)
 		return;
-	n = read(0, buf, RX_SIZE - u->rx_len);
+	n = read(input_fd, buf, RX_SIZE - u->rx_len);
 	if (n <= 0) {
 		u->stdin_eof = true;
 		pthread_cond_signal(&u->rx_space);
@@ -192,8 +199,12 @@ static void uart_transmit(struct uart16550 *u, __u8 c)
 		rx_push(u, c);
 	} else {
 		putchar(c);
-		if (c == '\n')
+		if (c == '\n') {
 			fflush(stdout);
+		} else if (!u->tx_unflushed) {
+			u->tx_unflushed = true;
+			pthread_cond_signal(&u->tx_cond);
+		}
 	}
 	u->thre_pending = true;		/* sent: THR is empty again */
 }
@@ -283,6 +294,7 @@ static void uart_reg_write(struct uart16550 *u, __u16 offset, __u8 value)
 static struct uart16550 uart = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.rx_space = PTHREAD_COND_INITIALIZER,
+	.tx_cond = PTHREAD_COND_INITIALIZER,
 	.dll = 1,					/* 115200 baud */
 	.msr_in = UART_MSR_CTS | UART_MSR_DSR | UART_MSR_DCD,
 	.thre_pending = true,
@@ -320,7 +332,7 @@ static void uart_write(struct io_device *dev, __u16 offset, __u8 size, __u32 val
  */
 static void *uart_stdin_thread(void *arg)
 {
-	struct pollfd p = { .fd = 0, .events = POLLIN };
+	struct pollfd p = { .fd = input_fd, .events = POLLIN };
 	struct uart16550 *u = arg;
 	bool eof;
 
@@ -340,6 +352,29 @@ static void *uart_stdin_thread(void *arg)
 	}
 }
 
+/* Output without a newline reaches stdout shortly after (a prompt). */
+static void *uart_flush_thread(void *arg)
+{
+	struct uart16550 *u = arg;
+
+	pthread_mutex_lock(&u->lock);
+	for (;;) {
+		while (!u->tx_unflushed)
+			pthread_cond_wait(&u->tx_cond, &u->lock);
+		pthread_mutex_unlock(&u->lock);
+		usleep(TX_FLUSH_DELAY_US);
+		pthread_mutex_lock(&u->lock);
+		fflush(stdout);
+		u->tx_unflushed = false;
+	}
+	return NULL;
+}
+
+void uart16550_set_input_fd(int fd)
+{
+	input_fd = fd;
+}
+
 static struct io_device uart_device = {
 	.name = "uart16550",
 	.base = UART_BASE,
@@ -356,6 +391,10 @@ int uart16550_register(void)
 
 	if (irq_have_irqchip()) {
 		err = pthread_create(&thread, NULL, uart_stdin_thread, &uart);
+		if (!err) {
+			pthread_detach(thread);
+			err = pthread_create(&thread, NULL, uart_flush_thread, &uart);
+		}
 		if (err) {
 			errno = err;
 			return -1;
