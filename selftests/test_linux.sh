@@ -170,6 +170,9 @@ patterns "$LINUX_DIR/benign.re" >"$work/benign.re"
 tr -d '\r' <"$out" | grep -v '@@@ ' | grep -E -f "$work/bad.re" |
 	grep -v -E -f "$work/benign.re" >"$work/badlines"
 tr -d '\r' <"$out" | sed -n 's/.*@@@ DMESG-BAD //p' >>"$work/badlines"
+# Once each (a warning is on the console and in dmesg).
+awk '!seen[$0]++' "$work/badlines" >"$work/badlines.new"
+mv "$work/badlines.new" "$work/badlines"
 dm=$(marker DMESG-CHECKED)
 echo "# guest dmesg check: $dm"
 # A host whose own TSCs are unsynchronized (QEMU's TCG gives each CPU its
@@ -193,9 +196,20 @@ point $off "poweroff -f ends hvm-run with exit status 0 (status ${rc:-none})"
 # The guest's console, for the log: its kernel time stamps in () rather
 # than [] so that the test VM's log parser does not take them for its own
 # kernel's lines.
+# A guest stuck in a fault loop prints without end: its first 300 and last
+# 100 lines then.
 echo "# ---- guest console ----"
 tr -d '\r' <"$out" | sed -e 's/\[\( *[0-9]*\.[0-9]*\)\]/(\1)/g' \
-	-e 's/###/#/g' -e 's/^/# | /'
+	-e 's/###/#/g' -e 's/^/# | /' | awk '
+	{ line[NR] = $0 }
+	END {
+		for (i = 1; i <= NR; i++) {
+			if (NR > 400 && i == 301)
+				print "# | ... " NR - 400 " lines left out ..."
+			if (NR <= 400 || i <= 300 || i > NR - 100)
+				print line[i]
+		}
+	}'
 [ ! -s "$work/stderr" ] || sed 's/^/# hvm-run stderr: /' "$work/stderr"
 rm -rf "$work"
 exit $failed
