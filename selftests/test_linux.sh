@@ -12,7 +12,8 @@
 #   kernel line (tools/testvm/guest-bad.re, in dmesg and on the console),
 #   input typed on the console reaches the shell, and "poweroff -f" ends
 #   hvm-run with exit status 0.
-# Skips (exit 4) without /dev/hvm, hvm-run or the guest kernel.
+# Skips (exit 4) without /dev/hvm (HVM_NO_DEVCHECK=1: no matter), hvm-run
+# or the guest kernel.
 # Variables: HVM_RUN (default /bin/hvm-run), LINUX_DIR (default /linux:
 # vmlinuz, vmlinux, guest.cpio.gz, guest-bad.re, benign.re), LINUX_BOOT
 # (bzimage, pvh or off; default: hvmtest_linux= on the kernel command line,
