@@ -79,6 +79,7 @@ done
 # minute, the same kernel uncompressed through its PVH entry, and only in
 # the model the issue asks for (Skylake-X: VT-x), "off" (skipped, said
 # so) in the other Bochs VMs.  LINUX_BOOT=bzimage|pvh|off: every VM.
+# LINUX_APPEND: more command line for the Linux guests.
 linux_boot() {
 	case $1 in
 	bochs:corei7_skylake_x) echo "${LINUX_BOOT:-pvh}" ;;
@@ -156,7 +157,7 @@ for cpu in $CPUS; do
 		model_append=" tsc_early_khz=$((${BOCHS_IPS:-100000000} / 1000))" ;;
 	esac
 	export BOOT_PROBLEMS_OK
-	APPEND_EXTRA="$base_append$model_append${margs:+ hvmtest_args=$margs}${quirks:+ hvmtest_quirks=$quirks} hvmtest_linux=$(linux_boot "$model")"
+	APPEND_EXTRA="$base_append$model_append${margs:+ hvmtest_args=$margs}${quirks:+ hvmtest_quirks=$quirks} hvmtest_linux=$(linux_boot "$model")${LINUX_APPEND:+ hvmtest_linux_append=$(echo "$LINUX_APPEND" | tr ' ' +)}"
 	export APPEND_EXTRA
 	case $model in
 	bochs:*)	# Bochs: files named bochs-MODEL.*
