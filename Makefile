@@ -3,13 +3,15 @@
 #   make check   the whole test: build warning-free, then the selftests in QEMU
 #                test VMs (AMD-V under TCG), ends with "N passed, N failed"
 #   make check-bochs  the same in the Bochs test VMs (VT-x and AMD-V)
-#   make run     boot a test VM that loads hvm.ko and runs the demo guest
+#   make run     boot a test VM that loads hvm.ko and boots Linux with hvm-run:
+#                the guest prints uname -a and its CPU count, powers off
+#   make run-shell  the same guest with its shell on this terminal
 # See Documentation/testing.rst for the variables (CPUS, KVER, TEST_TIMEOUT...).
 # KDIR: the running kernel's build dir when it exists, else the newest installed one.
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(lastword $(shell ls -d /lib/modules/*/build 2>/dev/null | sort -V)))
 
-.PHONY: all module userspace selftests check check-bochs run clean
+.PHONY: all module userspace selftests check check-bochs run run-shell clean
 
 all: module userspace selftests
 
@@ -36,10 +38,14 @@ BOCHS_CPUS ?= bochs:corei7_skylake_x bochs:zambezi
 check-bochs:
 	@CPUS="$(BOCHS_CPUS)" tools/testvm/check.sh
 
-# The demo command comes from userspace/Makefile (print-hello-cmd); RUN_CMD
-# or RUN_ARGS override it (see Documentation/testing.rst).
+# The demo: RUN_DEMO=linux (default), shell (make run-shell) or hello
+# (userspace/Makefile's print-hello-cmd); RUN_CMD or RUN_ARGS override it
+# (see Documentation/testing.rst).
 run:
 	@tools/testvm/run.sh
+
+run-shell:
+	@RUN_DEMO=shell tools/testvm/run.sh
 
 clean:
 	[ -z "$(KDIR)" ] || $(MAKE) -C $(KDIR) M=$(CURDIR)/module clean

@@ -50,15 +50,7 @@ bzimage)
 	boot="KERNEL /vmlinuz
   APPEND initrd=/initrd.gz $cmdline" ;;
 pvh)
-	# The bzImage's payload (the setup header's payload_offset and
-	# payload_length, after the setup sectors) is vmlinux, XZ-compressed,
-	# then its size in 4 bytes (--single-stream: not another stream).
-	u() { od -An -t "u$1" -j "$2" -N "$1" "$kernel" | tr -d ' '; }
-	sects=$(u 1 497)
-	[ "$sects" -ne 0 ] || sects=4	# 0 means 4
-	off=$(( (sects + 1) * 512 + $(u 4 584) ))
-	tail -c +$((off + 1)) "$kernel" | head -c "$(u 4 588)" |
-		xz -dc --single-stream >"$work/iso/vmlinux"
+	"$here/vmlinux.sh" "$kernel" "$work/iso/vmlinux"
 	gcc -m32 -O2 -Wall -ffreestanding -fno-pic -fno-stack-protector \
 		-fno-asynchronous-unwind-tables -nostdlib -static \
 		-Wl,-Ttext-segment=0x100000,-n,--build-id=none,--no-warn-rwx-segments \

@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # boot.sh CPU INITRD LOG: boot the test kernel under QEMU/TCG with -cpu CPU,
 # serial console into LOG; kill QEMU after VM_TIMEOUT seconds (default 1200).
+# LOG "-": the serial console is this terminal (make run-shell): every key,
+# Ctrl-C and Ctrl-A included, goes to the VM.
 # Exit status: QEMU's (0 after the guest's poweroff), 124 on the timeout.
 # Extra QEMU options: QEMU_EXTRA; extra kernel command line: APPEND_EXTRA.
 #
@@ -21,11 +23,22 @@ kver=${KVER:-$("$here/kver.sh")}
 
 # -nographic with the serial port in a file and no monitor: nothing reads
 # stdin, which CI does not have.
+serial=file:$log
+fg=
+stdin=/dev/null
+if [ "$log" = - ]; then
+	serial=chardev:con
+	set -- -chardev stdio,id=con,signal=off
+	fg=--foreground
+	stdin=/dev/stdin
+else
+	set --
+fi
 # shellcheck disable=SC2086
-exec timeout -k 10 "${VM_TIMEOUT:-1200}" \
+exec timeout $fg -k 10 "${VM_TIMEOUT:-1200}" \
 	qemu-system-x86_64 -accel "${ACCEL:-tcg,thread=single}" -cpu "$cpu" -smp "${SMP:-2}" \
 	-m "${MEM:-1G}" -nographic -no-reboot -monitor none -net none \
-	-serial "file:$log" \
+	-serial "$serial" "$@" \
 	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 loglevel=5 printk.time=1 ${APPEND_EXTRA:-}" \
-	${QEMU_EXTRA:-} </dev/null
+	${QEMU_EXTRA:-} <$stdin

@@ -29,9 +29,14 @@ echo "### CPUS online=$(cat /sys/devices/system/cpu/online)" \
 echo "### TAINT-BEFORE $(cat /proc/sys/kernel/tainted)"
 # The kernel's log up to here (before hvm.ko): judged apart from the rest.
 boot_lines=$(dmesg | wc -l)
-echo "### BOOT-DMESG BEGIN"
-dmesg
-echo "### BOOT-DMESG END"
+# (Not on the terminal of make run-shell: there, it only hides the guest.)
+quiet=/dev/console
+[ "$RUN_TTY" != 1 ] || quiet=/dev/null
+{
+	echo "### BOOT-DMESG BEGIN"
+	dmesg
+	echo "### BOOT-DMESG END"
+} >$quiet
 
 # The modules hvm.ko depends on (if any), then hvm.ko.
 while read -r m; do
@@ -89,7 +94,14 @@ else
 		# The demo guest: hvm-run and the *.bin files are in /demo.
 		cd /demo || echo "### note: no /demo"
 		echo "### CMD $RUN_CMD"
-		run_one hvm-run-demo sh -c "$RUN_CMD"
+		if [ "$RUN_TTY" = 1 ]; then
+			# make run-shell: the demo on the console, no time limit.
+			echo "### BEGIN hvm-run-demo"
+			sh -c "$RUN_CMD" </dev/console
+			echo "### END hvm-run-demo rc=$?"
+		else
+			run_one hvm-run-demo sh -c "$RUN_CMD"
+		fi
 	fi
 	cd /tests || echo "### note: no /tests"
 	while read -r t; do
@@ -109,9 +121,11 @@ if [ -w /sys/kernel/debug/kmemleak ]; then
 	cat /sys/kernel/debug/kmemleak
 	echo "### KMEMLEAK END"
 fi
-echo "### DMESG BEGIN"
-dmesg | tail -n +$((boot_lines + 1))
-echo "### DMESG END"
+{
+	echo "### DMESG BEGIN"
+	dmesg | tail -n +$((boot_lines + 1))
+	echo "### DMESG END"
+} >$quiet
 echo "### TAINT $(cat /proc/sys/kernel/tainted)"
 echo "### HVM-HARNESS DONE"
 sync

@@ -5,7 +5,8 @@
 # Contents: static busybox, /init (init.sh), /etc/hvm-test.conf, $HVM_KO as
 # /hvm.ko (+ the modules it depends on), $HVM_RUN as /bin/hvm-run and
 # /demo/hvm-run, $DEMO_DIR/*.bin and *.elf in /demo, the selftests build dir
-# $TESTS_DIR as /tests.  Dynamic executables get their shared libraries too.
+# $TESTS_DIR as /tests, the Linux guest in /linux (LINUX_GUEST, LINUX_VMLINUX).
+# Dynamic executables get their shared libraries too.
 set -eu
 
 mode=$1
@@ -98,6 +99,20 @@ elif [ "$mode" = run ]; then
 	exit 1
 fi
 
+# The Linux guest that hvm-run boots (selftests/test_linux.sh, the Linux
+# demo): this same Debian kernel as /linux/vmlinuz, the guest's initramfs
+# (mkguest.sh), its problem patterns, the kernel version; with LINUX_VMLINUX
+# also that uncompressed vmlinux (vmlinux.sh) as /linux/vmlinux, for the PVH
+# entry.  LINUX_GUEST=0 leaves it all out.
+if [ "${LINUX_GUEST:-1}" != 0 ]; then
+	mkdir -p "$stage/linux"
+	cp "/boot/vmlinuz-$kver" "$stage/linux/vmlinuz"
+	"$here/mkguest.sh" "$stage/linux/guest.cpio.gz"
+	cp "$here/guest-bad.re" "$here/benign.re" "$stage/linux/"
+	echo "$kver" >"$stage/linux/kver"
+	[ -z "${LINUX_VMLINUX:-}" ] || cp "$LINUX_VMLINUX" "$stage/linux/vmlinux"
+fi
+
 # The selftests: the whole build dir (binaries and any data files, not the
 # objects), run in the order of $TESTS_DIR/TESTS (paths relative to it).
 : >"$stage/etc/hvm-tests"
@@ -134,21 +149,9 @@ cp "$stage/etc/hvm-tests" "$out.tests"	# for the host: what will run
 	echo "INSMOD_ARGS='${INSMOD_ARGS:-}'"
 	echo "TEST_TIMEOUT='${TEST_TIMEOUT:-180}'"
 	echo "RUN_CMD='$run_cmd'"
+	echo "RUN_TTY='${RUN_TTY:-0}'"
 } >"$stage/etc/hvm-test.conf"
 
-# /dev/console must exist before /init runs (its stdio).  Written as a tiny
-# cpio of its own so this needs no root for mknod; the kernel unpacks
-# concatenated archives.
-cpio_entry() {	# NAME MODE(octal) RDEVMAJOR RDEVMINOR
-	n=$(( ${#1} + 1 ))
-	printf '070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%s\0' \
-		0 "$((0$2))" 0 0 1 0 0 0 0 "$3" "$4" "$n" 0 "$1"
-	pad=$(( (4 - (110 + n) % 4) % 4 ))
-	[ $pad -eq 0 ] || head -c $pad /dev/zero
-}
-{
-	cpio_entry dev 040755 0 0
-	cpio_entry dev/console 020600 5 1
-	cpio_entry TRAILER!!! 0 0 0
-	(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet)
-} | gzip -1 >"$out"
+# shellcheck source=tools/testvm/cpio.sh
+. "$here/cpio.sh"
+cpio_archive "$stage" | gzip -1 >"$out"

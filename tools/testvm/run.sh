@@ -1,14 +1,17 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # run.sh ("make run"): build, then run the demo guest with hvm-run on
-# hvm.ko and show its output.  The command comes from demo.sh (by default
-# the userspace Makefile's print-hello-cmd, run where hvm-run and hello.bin
-# are; RUN_ARGS or RUN_CMD override it).
+# hvm.ko and show its output.  The command comes from demo.sh, by RUN_DEMO:
+# "linux" (default) boots Debian's kernel with a busybox initramfs
+# (mkguest.sh), which prints uname -a and its CPU count and powers off;
+# "shell" boots it to a shell on this terminal (make run-shell); "hello" is
+# the userspace Makefile's print-hello-cmd.  RUN_ARGS or RUN_CMD override
+# it (run where hvm-run and hello.bin are).
 #   In a test VM (default): QEMU -cpu $RUN_CPU (EPYC) boots the test kernel,
 #     /init loads hvm.ko, runs the command in /demo, unloads hvm.ko.
 #   Directly (RUN_DIRECT=1, or auto on a host with svm/vmx, root and the
 #     running kernel's headers): insmod on this host, run, rmmod.
-# Variables: RUN_ARGS, RUN_CMD, RUN_EXPECT, RUN_DIRECT
+# Variables: RUN_DEMO, RUN_VCPUS, RUN_ARGS, RUN_CMD, RUN_EXPECT, RUN_DIRECT
 # (auto|0|1), RUN_CPU, KVER, OUT, TEST_TIMEOUT, VM_TIMEOUT; for a prebuilt
 # tree SKIP_BUILD=1 and HVM_KO, HVM_RUN, DEMO_DIR as in mkinitramfs.sh.
 set -eu
@@ -18,6 +21,12 @@ root=$(cd "$here/../.." && pwd)
 OUT=${OUT:-$root/build/testvm}
 unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL
 mkdir -p "$OUT"
+RUN_DEMO=${RUN_DEMO:-linux}
+export RUN_DEMO
+# The shell: hvm-run's stdin and stdout are this terminal (in a test VM,
+# through its serial console).
+tty=0
+[ "$RUN_DEMO" != shell ] || tty=1
 
 direct=${RUN_DIRECT:-auto}
 if [ "$direct" = auto ]; then
@@ -36,6 +45,12 @@ if [ "$direct" = 1 ]; then
 	if lsmod | grep -q -E '^kvm_(amd|intel) '; then
 		echo "run.sh: note: kvm_amd/kvm_intel is loaded; hvm may not get the CPU's virtualization" >&2
 	fi
+	# The Linux guest: this host's own kernel, the busybox initramfs.
+	LINUX_KERNEL=/boot/vmlinuz-$(uname -r)
+	LINUX_INITRD=$OUT/guest.cpio.gz
+	KVER=$(uname -r)
+	export LINUX_KERNEL LINUX_INITRD KVER
+	case $RUN_DEMO in linux|shell) "$here/mkguest.sh" "$LINUX_INITRD" ;; esac
 	cmd=$("$here/demo.sh" cmd)
 	insmod "$root/module/hvm.ko"
 	cd "${DEMO_DIR:-$root/userspace/build}"
@@ -58,9 +73,15 @@ hvm_run=${HVM_RUN:-$root/userspace/build/hvm-run}
 [ -x "$hvm_run" ] || { echo "run.sh: no $hvm_run (userspace not built?)" >&2; exit 1; }
 
 initrd=$OUT/initrd-run.cpio.gz
-"$here/mkinitramfs.sh" run "$initrd"
+RUN_TTY=$tty "$here/mkinitramfs.sh" run "$initrd"
 cpu=${RUN_CPU:-EPYC}
 log=$OUT/run-$cpu.log
+if [ $tty = 1 ]; then
+	echo "# booting $KVER under QEMU -cpu $cpu, then in it: $("$here/demo.sh" cmd)"
+	echo "# the guest's shell comes on this terminal; leave it with poweroff -f"
+	echo "# (or Ctrl-A x: hvm-run quits; the test VM then powers off)"
+	VM_TIMEOUT=${VM_TIMEOUT:-86400} exec "$here/boot.sh" "$cpu" "$initrd" -
+fi
 echo "# booting $KVER under QEMU -cpu $cpu: $("$here/demo.sh" cmd) (log: $log)"
 qrc=0
 VM_TIMEOUT=${VM_TIMEOUT:-300} "$here/boot.sh" "$cpu" "$initrd" "$log" \
