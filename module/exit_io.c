@@ -14,6 +14,7 @@
 #include "emulate.h"
 #include "guest_mem.h"
 #include "pic.h"
+#include "pm_timer.h"
 
 static void io_fill_run(struct hvm_vcpu *vcpu, const struct hvm_io_exit *io,
 			u32 count)
@@ -147,16 +148,24 @@ fail_decode:
 				       &vcpu->rip);
 }
 
-/* Byte IN/OUT to a port of the kernel's own devices (the 8259 pair). */
+/* IN/OUT to a port of the kernel's own devices: the 8259 pair (bytes),
+ * the ACPI PM timer. */
 static bool io_kernel(struct hvm_vcpu *vcpu, const struct hvm_io_exit *io)
 {
-	u8 val = vcpu->regs[HVM_RAX];
+	struct hvm_vm *vm = vcpu->vm;
+	u32 val = vcpu->regs[HVM_RAX];
+	u8 b = val;
 
-	if (io->size != 1 || !vcpu->vm->pic ||
-	    !hvm_pic_pio(vcpu->vm, io->port, io->in, &val))
+	if (hvm_pm_timer_pio(vm, io->port, io->size, io->in, &val)) {
+		/* answered */
+	} else if (io->size == 1 && vm->pic &&
+		   hvm_pic_pio(vm, io->port, io->in, &b)) {
+		val = b;
+	} else {
 		return false;
+	}
 	if (io->in)
-		hvm_write_reg(vcpu, HVM_RAX, 1, false, val);
+		hvm_write_reg(vcpu, HVM_RAX, io->size, false, val);
 	vcpu->rip = io->next_rip;
 	return true;
 }

@@ -63,6 +63,7 @@ struct hvm_vm {
 	struct hvm_ioapic *ioapic;	/* with irqchip */
 	struct hvm_pic *pic;		/* with irqchip: the 8259 pair */
 	u32 user_msr_exits;		/* HVM_MSR_EXIT_* */
+	u16 pm_timer_port;		/* in-kernel ACPI PM timer, or 0 */
 };
 
 /* MSRs hvm keeps for the guest without a hardware counterpart (msr.c). */

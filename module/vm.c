@@ -18,6 +18,7 @@
 #include "backend.h"
 #include "ioapic.h"
 #include "pic.h"
+#include "pm_timer.h"
 
 static void hvm_vm_free(struct kref *kref)
 {
@@ -116,6 +117,11 @@ static long hvm_vm_irq_line(struct hvm_vm *vm, unsigned long arg)
 	return 0;
 }
 
+static long hvm_vm_set_pm_timer(struct hvm_vm *vm, unsigned long arg)
+{
+	return hvm_pm_timer_set_port(vm, arg);
+}
+
 static long hvm_vm_enable_user_msr_exits(struct hvm_vm *vm, unsigned long arg)
 {
 	if (arg & ~(unsigned long)HVM_MSR_EXIT_UNKNOWN)
@@ -139,6 +145,7 @@ static const struct hvm_vm_ioctl {
 	/* The I/O APIC has its own spinlock. */
 	{ HVM_IRQ_LINE, hvm_vm_irq_line, HVM_VM_LOCK_NONE },
 	{ HVM_ENABLE_USER_MSR_EXITS, hvm_vm_enable_user_msr_exits, HVM_VM_LOCK_VM },
+	{ HVM_SET_PM_TIMER, hvm_vm_set_pm_timer, HVM_VM_LOCK_VM },
 };
 
 static long hvm_vm_ioctl(struct file *filp, unsigned int cmd,

@@ -299,6 +299,7 @@ struct hvm_lapic_state {
 #define HVM_CREATE_IRQCHIP	_IO(HVMIO, 0x12)	/* LAPICs + I/O APIC in the kernel */
 #define HVM_IRQ_LINE		_IOW(HVMIO, 0x13, struct hvm_irq_level)
 #define HVM_ENABLE_USER_MSR_EXITS _IO(HVMIO, 0x14)	/* arg: HVM_MSR_EXIT_* */
+#define HVM_SET_PM_TIMER	_IO(HVMIO, 0x15)	/* arg: port (4-aligned) or 0 */
 
 /* ioctls on a vCPU fd */
 #define HVM_RUN			_IO(HVMIO, 0x20)
