@@ -8,9 +8,7 @@
  * EOI while asserted (remote IRR).  HLT blocks in the kernel until then.
  */
 #include <inttypes.h>
-#include <pthread.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "guest_c.h"
 #include "test.h"
@@ -221,48 +219,21 @@ static void set_cmd(struct tvm *t, enum io_cmd cmd)
 	TEST_ASSERT_ERRNO(!tvm_create_c_flags(t, fn, TVM_IRQCHIP),		\
 			  "creating the test VM with an irqchip")
 
-struct edge_thread {
-	struct hvm_vm *vm;
-	int err;
-};
-
-/* While the vCPU sleeps in HLT: one rising and falling edge. */
-static void *edge_later(void *arg)
-{
-	struct edge_thread *e = arg;
-
-	usleep(100 * 1000);
-	if (hvm_vm_irq_line(e->vm, PIN_EDGE, 1) || hvm_vm_irq_line(e->vm, PIN_EDGE, 0))
-		e->err = errno;
-	return NULL;
-}
-
 /* An edge pin (4 -> 0x31, APIC ID 0, fixed) programmed through MMIO sends
  * one interrupt per rising edge, also into a vCPU blocked in HLT; a line
  * raised twice or lowered sends nothing more. */
 static enum test_result test_edge(void)
 {
-	struct edge_thread e = { 0 };
-	pthread_t thread;
 	struct ucall uc;
 	struct tvm t;
-	int r;
 
 	TVM_CREATE_IRQCHIP(&t, guest_edge);
 	EXPECT_REPORT(&t, &uc, 0);
 
 	/* HLT blocks in the kernel; the edge from another thread wakes it. */
 	SET_CMD(&t, CMD_HALT);
-	e.vm = t.vm;
-	r = pthread_create(&thread, NULL, edge_later, &e);
-	TEST_ASSERT(!r, "pthread_create: %s", strerror(r));
-	r = ucall_run(t.vcpu, &uc);
-	pthread_join(thread, NULL);
-	TEST_ASSERT(!e.err, "HVM_IRQ_LINE from a thread: %s", strerror(e.err));
-	if (r != UCALL_REPORT) {
-		ucall_describe(t.vcpu, &uc);
-		return test_fail("expected a report after the edge");
-	}
+	if (tvm_run_edge_later(&t, PIN_EDGE, &uc) != TEST_PASS)
+		return TEST_FAIL;
 	TEST_ASSERT(uc.value == 1, "%" PRIu64 " interrupts after one edge",
 		    (uint64_t)uc.value);
 

@@ -8,9 +8,7 @@
  * HVM_IRQ_LINE: GSI n is IRQ n, except that the PIT's IRQ 0 is GSI 2.
  */
 #include <inttypes.h>
-#include <pthread.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "guest_c.h"
 #include "test.h"
@@ -137,23 +135,6 @@ static void guest_delivery(void)
 	guest_report(pic_order[2]);
 }
 
-struct edge_thread {
-	struct hvm_vm *vm;
-	unsigned int gsi;
-	int err;
-};
-
-/* While the vCPU sleeps in HLT: one rising and falling edge. */
-static void *edge_later(void *arg)
-{
-	struct edge_thread *e = arg;
-
-	usleep(100 * 1000);
-	if (hvm_vm_irq_line(e->vm, e->gsi, 1) || hvm_vm_irq_line(e->vm, e->gsi, 0))
-		e->err = errno;
-	return NULL;
-}
-
 /* ---- Host side ----------------------------------------------------------- */
 
 #define IRQ_LINE(t, gsi, level)							\
@@ -174,25 +155,13 @@ static void *edge_later(void *arg)
  * in IRR and comes when unmasked. */
 static enum test_result test_delivery(void)
 {
-	struct edge_thread e = { 0 };
-	pthread_t thread;
 	struct ucall uc;
 	struct tvm t;
-	int r;
 
 	TVM_CREATE_IRQCHIP(&t, guest_delivery);
 	EXPECT_REPORT(&t, &uc, 0xf6);
-	e.vm = t.vm;
-	e.gsi = 3;
-	r = pthread_create(&thread, NULL, edge_later, &e);
-	TEST_ASSERT(!r, "pthread_create: %s", strerror(r));
-	r = ucall_run(t.vcpu, &uc);
-	pthread_join(thread, NULL);
-	TEST_ASSERT(!e.err, "HVM_IRQ_LINE from a thread: %s", strerror(e.err));
-	if (r != UCALL_REPORT) {
-		ucall_describe(t.vcpu, &uc);
-		return test_fail("expected a report after the edge");
-	}
+	if (tvm_run_edge_later(&t, 3, &uc) != TEST_PASS)
+		return TEST_FAIL;
 	TEST_ASSERT(uc.value == 0x23, "vector 0x%" PRIx64 " for IRQ 3",
 		    (uint64_t)uc.value);
 	IRQ_EDGE(&t, 2);
