@@ -68,7 +68,7 @@ static u32 *vec_word(struct hvm_lapic *l, u32 base, u8 vector)
 	return &l->regs[(base + (vector >> 5) * 0x10) >> 2];
 }
 
-void hvm_lapic_set_irr(struct hvm_lapic *l, u8 vector, bool level)
+bool hvm_lapic_set_irr(struct hvm_lapic *l, u8 vector, bool level)
 {
 	u32 *tmr = vec_word(l, APIC_TMR, vector);
 
@@ -77,7 +77,8 @@ void hvm_lapic_set_irr(struct hvm_lapic *l, u8 vector, bool level)
 		set_bit(vector & 31, (unsigned long *)tmr);
 	else
 		clear_bit(vector & 31, (unsigned long *)tmr);
-	set_bit(vector & 31, (unsigned long *)vec_word(l, APIC_IRR, vector));
+	return !test_and_set_bit(vector & 31,
+				 (unsigned long *)vec_word(l, APIC_IRR, vector));
 }
 
 /* The highest vector set in IRR/ISR, or -1. */
@@ -223,23 +224,25 @@ static bool apic_match(struct hvm_vcpu *vcpu, struct hvm_vcpu *src,
 	return irq->dest == bcast || irq->dest == apic_id(vcpu);
 }
 
-static void apic_deliver_one(struct hvm_vcpu *vcpu, const struct hvm_apic_irq *irq)
+/* 1: the interrupt is newly pending; 0: it was already (coalesced). */
+static int apic_deliver_one(struct hvm_vcpu *vcpu, const struct hvm_apic_irq *irq)
 {
 	struct hvm_lapic *l = lapic(vcpu);
+	int r = 1;
 
 	switch (irq->delivery_mode) {
 	case APIC_DM_FIXED >> 8:
 	case APIC_DM_LOWEST >> 8:
 		if (irq->vector < 16)
-			return;		/* illegal vector: dropped */
-		hvm_lapic_set_irr(l, irq->vector, irq->level);
+			return 0;	/* illegal vector: dropped */
+		r = hvm_lapic_set_irr(l, irq->vector, irq->level);
 		break;
 	case APIC_DM_NMI >> 8:
 		atomic_set(&vcpu->ev.nmi_pending, 1);
 		break;
 	case APIC_DM_INIT >> 8:
 		if (irq->level && !irq->assert)
-			return;		/* INIT level de-assert: nothing */
+			return 0;	/* INIT level de-assert: nothing */
 		/* A SIPI from before the INIT is not for the new wait. */
 		clear_bit(HVM_SIGNAL_SIPI, &vcpu->ev.signals);
 		set_bit(HVM_SIGNAL_INIT, &vcpu->ev.signals);
@@ -250,16 +253,17 @@ static void apic_deliver_one(struct hvm_vcpu *vcpu, const struct hvm_apic_irq *i
 		set_bit(HVM_SIGNAL_SIPI, &vcpu->ev.signals);
 		break;
 	default:
-		return;		/* SMI, ExtINT: not delivered */
+		return 0;	/* SMI, ExtINT: not delivered */
 	}
 	hvm_vcpu_wake(vcpu);
+	return r;
 }
 
-void hvm_lapic_deliver(struct hvm_vm *vm, struct hvm_vcpu *src,
-		       const struct hvm_apic_irq *irq)
+int hvm_lapic_deliver(struct hvm_vm *vm, struct hvm_vcpu *src,
+		      const struct hvm_apic_irq *irq)
 {
 	bool lowest = irq->delivery_mode == APIC_DM_LOWEST >> 8;
-	int i;
+	int i, r = -1;
 
 	for (i = 0; i < HVM_MAX_VCPUS; i++) {
 		struct hvm_vcpu *v = smp_load_acquire(&vm->vcpus[i]);
@@ -267,10 +271,11 @@ void hvm_lapic_deliver(struct hvm_vm *vm, struct hvm_vcpu *src,
 		if (!v || !v->lapic || !apic_enabled_hw(v) ||
 		    !apic_match(v, src, irq))
 			continue;
-		apic_deliver_one(v, irq);
+		r = max(r, 0) + apic_deliver_one(v, irq);
 		if (lowest)
 			break;	/* lowest priority: the first match takes it */
 	}
+	return r;
 }
 
 static void apic_send_ipi(struct hvm_lapic *l, u32 lo, u32 dest)

@@ -153,12 +153,13 @@ int hvm_pic_gsi_to_irq(u32 gsi)
 	return gsi;
 }
 
-void hvm_pic_set_irq(struct hvm_vm *vm, u32 irq, bool level)
+int hvm_pic_set_irq(struct hvm_vm *vm, u32 irq, bool level)
 {
 	struct hvm_pic *pic = vm->pic;
 	struct hvm_pic_chip *c = &pic->chip[irq >> 3];
 	u8 bit = BIT(irq & 7);
 	bool old, raised;
+	int status = -1;
 
 	spin_lock(&pic->lock);
 	old = pic->lines & BIT(irq);
@@ -166,6 +167,8 @@ void hvm_pic_set_irq(struct hvm_vm *vm, u32 irq, bool level)
 		pic->lines |= BIT(irq);
 	else
 		pic->lines &= ~BIT(irq);
+	if (level && (c->elcr & bit || !old) && !(c->imr & bit))
+		status = !(c->irr & bit);	/* 0: coalesced */
 	if (c->elcr & bit)
 		c->irr = level ? c->irr | bit : c->irr & ~bit;
 	else if (level && !old)
@@ -173,6 +176,7 @@ void hvm_pic_set_irq(struct hvm_vm *vm, u32 irq, bool level)
 	raised = pic_update(pic);
 	spin_unlock(&pic->lock);
 	pic_wake_bsp(pic, raised);
+	return status;
 }
 
 static void pic_write_ocw2(struct hvm_pic_chip *c, u8 val)

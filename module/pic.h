@@ -45,7 +45,9 @@ int hvm_pic_create(struct hvm_vm *vm);
 void hvm_pic_destroy(struct hvm_vm *vm);
 /* The PIC input wired to I/O APIC pin @gsi, or -1 (HVM_IRQ_LINE). */
 int hvm_pic_gsi_to_irq(u32 gsi);
-void hvm_pic_set_irq(struct hvm_vm *vm, u32 irq, bool level);
+/* As hvm_ioapic_set_irq's status: 1 newly requested, 0 already in IRR,
+ * -1 masked or no rising edge. */
+int hvm_pic_set_irq(struct hvm_vm *vm, u32 irq, bool level);
 /* Port I/O: false when @port is not the PIC's. */
 bool hvm_pic_pio(struct hvm_vm *vm, u16 port, bool in, u8 *val);
 
