@@ -18,7 +18,10 @@
 # vmlinuz, vmlinux, guest.cpio.gz, guest-bad.re, benign.re), LINUX_BOOT
 # (bzimage, pvh or off; default: hvmtest_linux= on the kernel command line,
 # else bzimage), LINUX_TIMEOUT (seconds to the guest's shell, default 150),
+# LINUX_GRACE (seconds more after a bad kernel line, default 30),
+# LINUX_APPEND (more guest command line; default: hvmtest_linux_append=),
 # LINUX_CPUS (overrides the name), LINUX_MEM (hvm-run -m, default: its own).
+# The guest's console is copied into the output as it comes, after "# | ".
 
 cpus=${LINUX_CPUS:-${0##*_cpus}}
 case $cpus in ''|*[!0-9]*) cpus=1 ;; esac
@@ -43,6 +46,7 @@ esac
 [ -f "$kernel" ] || skip "no guest kernel $kernel"
 [ -f "$initrd" ] || skip "no guest initramfs $initrd"
 
+trap '' PIPE	# hvm-run may be gone when we type
 n=0 failed=0
 point() {	# point OK DESCRIPTION
 	n=$((n + 1))
