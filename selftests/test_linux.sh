@@ -18,7 +18,10 @@
 # vmlinuz, vmlinux, guest.cpio.gz, guest-bad.re, benign.re), LINUX_BOOT
 # (bzimage, pvh or off; default: hvmtest_linux= on the kernel command line,
 # else bzimage), LINUX_TIMEOUT (seconds to the guest's shell, default 150),
+# LINUX_GRACE (seconds more after a bad kernel line, default 30),
+# LINUX_APPEND (more guest command line; default: hvmtest_linux_append=),
 # LINUX_CPUS (overrides the name), LINUX_MEM (hvm-run -m, default: its own).
+# The guest's console is copied into the output as it comes, after "# | ".
 
 cpus=${LINUX_CPUS:-${0##*_cpus}}
 case $cpus in ''|*[!0-9]*) cpus=1 ;; esac
@@ -43,6 +46,7 @@ esac
 [ -f "$kernel" ] || skip "no guest kernel $kernel"
 [ -f "$initrd" ] || skip "no guest initramfs $initrd"
 
+trap '' PIPE	# hvm-run may be gone when we type
 n=0 failed=0
 point() {	# point OK DESCRIPTION
 	n=$((n + 1))
@@ -87,10 +91,11 @@ echo "1..8"
 echo "# $*"
 t0=$(up)
 (
-	"$@" <"$fifo" >"$out" 2>"$work/stderr"
+	"$@" <"$fifo" >"$out" 2>"$work/stderr" &
+	echo $! >"$work/pid"
+	wait $!
 	echo $? >"$work/rc"
 ) &
-runner=$!
 exec 3>"$fifo"	# hvm-run's stdin: the guest's console input
 
 # The guest's console goes into this test's output as it comes (a guest
@@ -125,11 +130,11 @@ show_rest() {
 	echo "# ---- end of the guest's console ----"
 }
 
-# wait_for TEXT SECONDS: until the console shows TEXT (0), hvm-run ended or
-# the time is up (1; TEXT "": 0 if hvm-run ended).  Sets $t_seen to the
-# uptime it was seen at.  Notes when the guest printed its first line
-# ($t_first) and its first bad kernel line ($t_bad): from then on it has
-# LINUX_GRACE seconds (default 30) to get there, the test fails anyway.
+# wait_for TEXT SECONDS [boot]: until the console shows TEXT (0), hvm-run
+# ended or the time is up (1; TEXT "": 0 if hvm-run ended).  Sets $t_seen
+# to the uptime it was seen at.  Notes when the guest printed its first
+# line ($t_first) and its first bad kernel line ($t_bad): from then on a
+# boot wait has LINUX_GRACE seconds (default 30) more, the test fails anyway.
 t_first= t_bad=
 grace=${LINUX_GRACE:-30}
 wait_for() {
@@ -139,9 +144,9 @@ wait_for() {
 		[ -n "$t_first" ] || [ "$shown" = 0 ] || t_first=$(up)
 		if [ -z "$t_bad" ] && console_bad | grep -q .; then
 			t_bad=$(up)
-			echo "# a bad kernel line: waiting $grace s more at the most"
+			echo "# a bad kernel line on the guest's console: the boot gets $grace s more at the most"
 		fi
-		[ -z "$t_bad" ] || end=$(awk -v e="$end" -v t="$t_bad" -v g="$grace" \
+		[ -z "$t_bad" ] || [ "${3:-}" != boot ] || end=$(awk -v e="$end" -v t="$t_bad" -v g="$grace" \
 			'BEGIN { print (t + g < e ? t + g : e) }')
 		if [ -n "$1" ] && grep -q -F -- "$1" "$out"; then
 			t_seen=$(up)
@@ -165,9 +170,9 @@ field() {	# field KEY LINE: the value of KEY=value in LINE
 
 echo "# ---- the guest's console ----"
 shell=0 typed=0
-if wait_for "@@@ INIT " "$timeout"; then
+if wait_for "@@@ INIT " "$timeout" boot; then
 	t_init=$t_seen
-	wait_for "@@@ SHELL " "$timeout" && shell=1
+	wait_for "@@@ SHELL " "$timeout" boot && shell=1
 fi
 if [ $shell = 1 ]; then
 	# What a user types: the shell must evaluate it.
@@ -178,12 +183,13 @@ if [ $shell = 1 ]; then
 	wait_for "" 60
 fi
 if [ ! -f "$work/rc" ]; then
+	# SIGKILL, and wait until it is gone (its /dev/hvm files closed:
+	# the test VM unloads hvm.ko next).
 	echo "# hvm-run still running: killed"
-	pkill -KILL -P $runner 2>/dev/null
-	kill -KILL $runner 2>/dev/null
+	kill -KILL "$(cat "$work/pid")" 2>/dev/null
+	wait_for "" 60 || echo "# hvm-run did not exit within 60 s of SIGKILL"
 fi
 exec 3>&-
-wait $runner 2>/dev/null
 t_end=$(up)
 show_rest
 [ ! -s "$work/stderr" ] || sed 's/^/# hvm-run stderr: /' "$work/stderr"

@@ -80,7 +80,9 @@ if [ $tty = 1 ]; then
 	echo "# booting $KVER under QEMU -cpu $cpu, then in it: $("$here/demo.sh" cmd)"
 	echo "# the guest's shell comes on this terminal; leave it with poweroff -f"
 	echo "# (or Ctrl-A x: hvm-run quits; the test VM then powers off)"
-	VM_TIMEOUT=${VM_TIMEOUT:-86400} exec "$here/boot.sh" "$cpu" "$initrd" -
+	echo "# (QEMU's own messages: $OUT/run-$cpu.qemu.log)"
+	VM_TIMEOUT=${VM_TIMEOUT:-86400} exec "$here/boot.sh" "$cpu" "$initrd" - \
+		2>"$OUT/run-$cpu.qemu.log"
 fi
 echo "# booting $KVER under QEMU -cpu $cpu: $("$here/demo.sh" cmd) (log: $log)"
 qrc=0
