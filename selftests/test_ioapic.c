@@ -213,14 +213,6 @@ static void set_cmd(struct tvm *t, enum io_cmd cmd)
 		set_cmd(t, cmd);						\
 	} while (0)
 
-#define IRQ_LINE(t, pin, level)							\
-	TEST_ASSERT_ERRNO(!hvm_vm_irq_line((t)->vm, pin, level),		\
-			  "HVM_IRQ_LINE pin %u level %u", pin, level)
-
-#define TVM_CREATE_IRQCHIP(t, fn)						\
-	TEST_ASSERT_ERRNO(!tvm_create_c_flags(t, fn, TVM_IRQCHIP),		\
-			  "creating the test VM with an irqchip")
-
 /* An edge pin (4 -> 0x31, APIC ID 0, fixed) programmed through MMIO sends
  * one interrupt per rising edge, also into a vCPU blocked in HLT; a line
  * raised twice or lowered sends nothing more. */

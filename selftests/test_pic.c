@@ -137,18 +137,11 @@ static void guest_delivery(void)
 
 /* ---- Host side ----------------------------------------------------------- */
 
-#define IRQ_LINE(t, gsi, level)							\
-	TEST_ASSERT_ERRNO(!hvm_vm_irq_line((t)->vm, gsi, level),		\
-			  "HVM_IRQ_LINE %u level %u", gsi, level)
 #define IRQ_EDGE(t, gsi)							\
 	do {									\
 		IRQ_LINE(t, gsi, 1);						\
 		IRQ_LINE(t, gsi, 0);						\
 	} while (0)
-
-#define TVM_CREATE_IRQCHIP(t, fn)						\
-	TEST_ASSERT_ERRNO(!tvm_create_c_flags(t, fn, TVM_IRQCHIP),		\
-			  "creating the test VM with an irqchip")
 
 /* IRQ 3 from another thread wakes vCPU 0 from HLT with vector 0x23; the
  * PIT's IRQ 0 (GSI 2) comes as 0x20; a masked input's edge stays latched

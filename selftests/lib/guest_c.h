@@ -101,6 +101,16 @@ enum test_result tvm_run_edge_later(struct tvm *t, __u32 gsi, struct ucall *uc);
 #define TVM_CREATE_C(t, guest_main)						\
 	TEST_ASSERT_ERRNO(!tvm_create_c(t, guest_main), "creating the test VM")
 
+/* In a test case: a C tvm with an in-kernel irqchip, or fail the case. */
+#define TVM_CREATE_IRQCHIP(t, fn)						\
+	TEST_ASSERT_ERRNO(!tvm_create_c_flags(t, fn, TVM_IRQCHIP),		\
+			  "creating the test VM with an irqchip")
+
+/* In a test case: HVM_IRQ_LINE on GSI gsi, or fail the case. */
+#define IRQ_LINE(t, gsi, level)							\
+	TEST_ASSERT_ERRNO(!hvm_vm_irq_line((t)->vm, gsi, level),		\
+			  "HVM_IRQ_LINE GSI %u level %u", gsi, level)
+
 /* In a test case: the next ucall is a REPORT of expected, or fail. */
 #define EXPECT_REPORT(t, uc, expected)						\
 	do {									\
