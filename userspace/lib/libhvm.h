@@ -106,6 +106,8 @@ struct hvm_cpuid_entry *hvm_cpuid_find(struct hvm_cpuid *cpuid, __u32 function,
 /* vm.c */
 struct hvm_vm *hvm_vm_create(void);
 void hvm_vm_destroy(struct hvm_vm *vm);
+/* Unknown MSRs exit to user space (HVM_MSR_EXIT_*) instead of #GP. */
+int hvm_vm_enable_user_msr_exits(struct hvm_vm *vm, __u32 flags);
 /* irqchip.c: in-kernel LAPICs and I/O APIC; interrupt lines (GSIs) */
 int hvm_vm_create_irqchip(struct hvm_vm *vm);
 int hvm_vm_irq_line(struct hvm_vm *vm, __u32 gsi, int level);

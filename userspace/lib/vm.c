@@ -53,3 +53,8 @@ void hvm_vm_destroy(struct hvm_vm *vm)
 	}
 	free(vm);
 }
+
+int hvm_vm_enable_user_msr_exits(struct hvm_vm *vm, __u32 flags)
+{
+	return ioctl(vm->fd, HVM_ENABLE_USER_MSR_EXITS, (unsigned long)flags) ? -1 : 0;
+}

@@ -64,7 +64,10 @@ struct acpi_gas {
 	__u64 address;
 } __attribute__((packed));
 
-/* ACPI 2.0 FADT, revision 3 (244 bytes); the X_ blocks are left 0. */
+/*
+ * ACPI 2.0 FADT, revision 3 (244 bytes).  The X_ blocks and X_FIRMWARE_CTRL
+ * are left 0: the 32-bit addresses say it all below 4 GiB.
+ */
 struct acpi_fadt {
 	struct acpi_header h;
 	__u32 firmware_ctrl, dsdt;
@@ -203,7 +206,6 @@ static void build_fadt(struct acpi_fadt *f, __u32 facs, __u32 dsdt)
 	f->reset_reg = (struct acpi_gas){ .space_id = 1, .bit_width = 8,
 					  .access_size = 1, .address = 0x64 };
 	f->reset_value = 0xfe;
-	f->x_firmware_ctrl = facs;
 	f->x_dsdt = dsdt;
 	header(&f->h, "FACP", sizeof(*f), 3);
 }

@@ -5,8 +5,11 @@
  *   0x80         the POST code / I/O delay port: writes ignored, reads 0xff
  *   0xcf8-0xcfb  PCI configuration address (mechanism #1): a 32-bit
  *                register that reads back what was written
- *   0xcfc-0xcff  PCI configuration data: no device anywhere, reads are all
- *                ones, writes are ignored
+ *   0xcfc-0xcff  PCI configuration data: one device, a host bridge at
+ *                00:00.0 (1b36:0008, class 06:00, no BARs: reads 0 past its
+ *                IDs); every other function reads all ones; writes are
+ *                ignored.  The host bridge lets an OS see configuration
+ *                mechanism #1 work (Linux's sanity check looks for one).
  */
 #include "io_bus.h"
 
@@ -14,7 +17,23 @@
 #define PCI_CONFIG_ADDRESS	0xcf8
 #define PCI_CONFIG_DATA		0xcfc
 
+#define PCI_ENABLE		0x80000000U
+#define HOST_BRIDGE_ID		0x00081b36U	/* Red Hat, QEMU PCIe host */
+#define HOST_BRIDGE_CLASS	0x06000000U	/* bridge, host; revision 0 */
+
 static __u32 pci_address;
+
+static __u32 pci_data_read(struct io_device *dev, __u16 offset, __u8 size)
+{
+	__u32 reg = pci_address & 0xfc, v;
+
+	(void)dev;
+	(void)size;
+	if ((pci_address & 0x80ffff00U) != PCI_ENABLE)	/* not 00:00.0 */
+		return 0xffffffff;
+	v = reg == 0x00 ? HOST_BRIDGE_ID : reg == 0x08 ? HOST_BRIDGE_CLASS : 0;
+	return v >> (8 * offset);
+}
 
 static __u32 post_read(struct io_device *dev, __u16 offset, __u8 size)
 {
@@ -68,7 +87,7 @@ static struct io_device pci_data_device = {
 	.name = "pci-config-data",
 	.base = PCI_CONFIG_DATA,
 	.nr_ports = 4,
-	.read = post_read,
+	.read = pci_data_read,
 	.write = post_write,
 };
 

@@ -127,6 +127,8 @@ static int unexpected_exit(struct hvm_vcpu *vcpu, int status)
 	return status;
 }
 
+static bool verbose;
+
 static int run_loop(struct hvm_vcpu *vcpu)
 {
 	struct hvm_run *run = vcpu->run;
@@ -151,6 +153,10 @@ static int run_loop(struct hvm_vcpu *vcpu)
 			uart16550_flush();
 			return RUNNER_EXIT_HLT;
 		case HVM_EXIT_INTR:
+			break;
+		case HVM_EXIT_RDMSR:
+		case HVM_EXIT_WRMSR:
+			runner_msr_exit(run, verbose);
 			break;
 		case HVM_EXIT_MMIO:
 			return unexpected_exit(vcpu, RUNNER_EXIT_MMIO);
@@ -244,6 +250,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hvm-run: a Linux boot needs the irqchip (no --no-irqchip)\n");
 		return RUNNER_EXIT_USAGE;
 	}
+	verbose = opts.verbose;
 	if (opts.unknown_io == RUNNER_UNKNOWN_IO_IGNORE ||
 	    (opts.unknown_io == RUNNER_UNKNOWN_IO_DEFAULT && opts.linux_boot))
 		io_bus_ignore_unknown(opts.verbose);
@@ -290,6 +297,10 @@ int main(int argc, char **argv)
 			return RUNNER_EXIT_SETUP;
 		}
 	}
+	if (opts.linux_boot && hvm_vm_enable_user_msr_exits(vm, HVM_MSR_EXIT_UNKNOWN)) {
+		fprintf(stderr, "hvm-run: HVM_ENABLE_USER_MSR_EXITS: %m\n");
+		return RUNNER_EXIT_SETUP;
+	}
 	if (register_devices(&opts)) {
 		fprintf(stderr, "hvm-run: registering devices: %m\n");
 		return RUNNER_EXIT_SETUP;
@@ -318,6 +329,15 @@ int main(int argc, char **argv)
 	stop_vcpus();
 	uart16550_flush();
 	console_restore();
+	if (verbose && exit_status > RUNNER_EXIT_SIGNAL) {
+		for (i = 0; i < nr_vcpus; i++) {
+			__u32 mp = 0;
+
+			hvm_vcpu_get_mp_state(vcpus[i].vcpu, &mp);
+			fprintf(stderr, "hvm-run: vCPU %u (MP state %u) at the signal:\n", i, mp);
+			hvm_vcpu_dump(vcpus[i].vcpu, stderr);
+		}
+	}
 	irq_stop();
 	for (i = 0; i < nr_vcpus; i++)
 		hvm_vcpu_destroy(vcpus[i].vcpu);

@@ -112,6 +112,9 @@ int runner_pvh_regs(struct hvm_vcpu *vcpu, const struct runner_image *img);
 /* acpi.c: the tables at 0xe0000; returns the RSDP's address or 0 */
 unsigned long long runner_acpi_build(struct hvm_vm *vm, unsigned int nr_cpus);
 
+/* msr.c: unknown MSRs of Linux guests */
+void runner_msr_exit(struct hvm_run *run, bool verbose);
+
 /* console.c: stdin as the console (raw terminal, Ctrl-A x) */
 int console_setup(void);
 void console_restore(void);
