@@ -19,6 +19,7 @@
 #include "backend.h"
 #include "events.h"
 #include "lapic.h"
+#include "pic.h"
 
 /* Make the vCPU leave guest mode without waiting (any context). */
 static void hvm_vcpu_kick_nowait(struct hvm_vcpu *vcpu)
@@ -52,6 +53,15 @@ static void inject_interrupt(struct hvm_vcpu *vcpu, bool slot_free)
 {
 	int v, prio;
 
+	/* The 8259's INT through LINT0 (ExtINT) ignores the APIC's
+	 * priorities; its vector comes from the INTA cycle (SDM 10.5.1). */
+	if (hvm_pic_interrupt_pending(vcpu)) {
+		if (slot_free && hvm_ops->interrupt_allowed(vcpu))
+			hvm_ops->inject_irq(vcpu, hvm_pic_ack(vcpu->vm));
+		else
+			hvm_ops->enable_irq_window(vcpu, 0);
+		return;
+	}
 	if (vcpu->lapic) {
 		v = hvm_lapic_pending_vector(vcpu);
 		if (v < 0) {
@@ -115,6 +125,8 @@ static bool hvm_vcpu_can_wake(struct hvm_vcpu *vcpu)
 			return true;
 		if (!(vcpu->rflags & X86_EFLAGS_IF))
 			return false;
+		if (hvm_pic_interrupt_pending(vcpu))
+			return true;
 		return vcpu->lapic ? hvm_lapic_pending_vector(vcpu) >= 0 :
 				     vcpu->ev.user_irq >= 0;
 	case HVM_MP_STATE_UNINITIALIZED:

@@ -13,6 +13,8 @@
 #include "decode.h"
 #include "emulate.h"
 #include "guest_mem.h"
+#include "pic.h"
+#include "pm_timer.h"
 
 static void io_fill_run(struct hvm_vcpu *vcpu, const struct hvm_io_exit *io,
 			u32 count)
@@ -146,10 +148,34 @@ fail_decode:
 				       &vcpu->rip);
 }
 
+/* IN/OUT to a port of the kernel's own devices: the 8259 pair (bytes),
+ * the ACPI PM timer. */
+static bool io_kernel(struct hvm_vcpu *vcpu, const struct hvm_io_exit *io)
+{
+	struct hvm_vm *vm = vcpu->vm;
+	u32 val = vcpu->regs[HVM_RAX];
+	u8 b = val;
+
+	if (hvm_pm_timer_pio(vm, io->port, io->size, io->in, &val)) {
+		/* answered */
+	} else if (io->size == 1 && vm->pic &&
+		   hvm_pic_pio(vm, io->port, io->in, &b)) {
+		val = b;
+	} else {
+		return false;
+	}
+	if (io->in)
+		hvm_write_reg(vcpu, HVM_RAX, io->size, false, val);
+	vcpu->rip = io->next_rip;
+	return true;
+}
+
 int hvm_exit_io(struct hvm_vcpu *vcpu, const struct hvm_io_exit *io)
 {
 	if (io->string)
 		return io_string(vcpu, io);
+	if (io_kernel(vcpu, io))
+		return 1;
 
 	io_fill_run(vcpu, io, 1);
 	if (io->in) {

@@ -34,6 +34,7 @@ enum hvm_reg {
 
 struct hvm_lapic;
 struct hvm_ioapic;
+struct hvm_pic;
 
 struct hvm_memslot {
 	u32 id;
@@ -60,7 +61,9 @@ struct hvm_vm {
 	u64 tsc_offset;
 	bool irqchip;			/* LAPICs and I/O APIC in the kernel */
 	struct hvm_ioapic *ioapic;	/* with irqchip */
+	struct hvm_pic *pic;		/* with irqchip: the 8259 pair */
 	u32 user_msr_exits;		/* HVM_MSR_EXIT_* */
+	u16 pm_timer_port;		/* in-kernel ACPI PM timer, or 0 */
 };
 
 /* MSRs hvm keeps for the guest without a hardware counterpart (msr.c). */

@@ -33,7 +33,7 @@
 #define REDIR_WRITABLE		(0xff00000000000000ULL | (0x1ffffULL & ~REDIR_RO))
 
 /* Send pin @pin's message; called with the lock held. */
-static void ioapic_send(struct hvm_ioapic *io, u32 pin)
+static int ioapic_send(struct hvm_ioapic *io, u32 pin)
 {
 	u64 e = io->redir[pin];
 	struct hvm_apic_irq irq = {
@@ -47,24 +47,28 @@ static void ioapic_send(struct hvm_ioapic *io, u32 pin)
 
 	if (e & REDIR_LEVEL)
 		io->redir[pin] |= REDIR_REMOTE_IRR;
-	hvm_lapic_deliver(io->vm, NULL, &irq);
+	return hvm_lapic_deliver(io->vm, NULL, &irq);
 }
 
-/* A level pin that is asserted, unmasked and not waiting for EOI fires. */
-static void ioapic_check_level(struct hvm_ioapic *io, u32 pin)
+/* A level pin that is asserted, unmasked and not waiting for EOI fires;
+ * one waiting for EOI coalesces (0); else nothing is sent (-1). */
+static int ioapic_check_level(struct hvm_ioapic *io, u32 pin)
 {
 	u64 e = io->redir[pin];
 
-	if ((e & REDIR_LEVEL) && !(e & (REDIR_MASKED | REDIR_REMOTE_IRR)) &&
-	    (io->level & BIT(pin)))
-		ioapic_send(io, pin);
+	if (!(e & REDIR_LEVEL) || (e & REDIR_MASKED) || !(io->level & BIT(pin)))
+		return -1;
+	if (e & REDIR_REMOTE_IRR)
+		return 0;
+	return ioapic_send(io, pin);
 }
 
-int hvm_ioapic_set_irq(struct hvm_vm *vm, u32 pin, bool level)
+int hvm_ioapic_set_irq(struct hvm_vm *vm, u32 pin, bool level, int *status)
 {
 	struct hvm_ioapic *io = vm->ioapic;
 	unsigned long flags;
 	bool rising;
+	int st = -1;
 
 	if (!io)
 		return -ENXIO;
@@ -77,10 +81,11 @@ int hvm_ioapic_set_irq(struct hvm_vm *vm, u32 pin, bool level)
 	else
 		io->level &= ~BIT(pin);
 	if (io->redir[pin] & REDIR_LEVEL)
-		ioapic_check_level(io, pin);
+		st = ioapic_check_level(io, pin);
 	else if (rising && !(io->redir[pin] & REDIR_MASKED))
-		ioapic_send(io, pin);
+		st = ioapic_send(io, pin);
 	spin_unlock_irqrestore(&io->lock, flags);
+	*status = st;
 	return 0;
 }
 

@@ -25,7 +25,9 @@ struct hvm_ioapic {
 
 int hvm_ioapic_create(struct hvm_vm *vm);
 void hvm_ioapic_destroy(struct hvm_vm *vm);
-int hvm_ioapic_set_irq(struct hvm_vm *vm, u32 pin, bool level);
+/* *status: > 0 the message was newly taken, 0 coalesced (already pending,
+ * or remote IRR), -1 none sent (masked, no rising edge). */
+int hvm_ioapic_set_irq(struct hvm_vm *vm, u32 pin, bool level, int *status);
 /* A local APIC's EOI of a level-triggered @vector (SDM 10.8.5). */
 void hvm_ioapic_eoi(struct hvm_vm *vm, u8 vector);
 bool hvm_ioapic_mmio_read(struct hvm_vcpu *vcpu, u64 gpa, int size, u64 *val);

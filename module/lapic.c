@@ -68,7 +68,7 @@ static u32 *vec_word(struct hvm_lapic *l, u32 base, u8 vector)
 	return &l->regs[(base + (vector >> 5) * 0x10) >> 2];
 }
 
-void hvm_lapic_set_irr(struct hvm_lapic *l, u8 vector, bool level)
+bool hvm_lapic_set_irr(struct hvm_lapic *l, u8 vector, bool level)
 {
 	u32 *tmr = vec_word(l, APIC_TMR, vector);
 
@@ -77,7 +77,8 @@ void hvm_lapic_set_irr(struct hvm_lapic *l, u8 vector, bool level)
 		set_bit(vector & 31, (unsigned long *)tmr);
 	else
 		clear_bit(vector & 31, (unsigned long *)tmr);
-	set_bit(vector & 31, (unsigned long *)vec_word(l, APIC_IRR, vector));
+	return !test_and_set_bit(vector & 31,
+				 (unsigned long *)vec_word(l, APIC_IRR, vector));
 }
 
 /* The highest vector set in IRR/ISR, or -1. */
@@ -135,6 +136,16 @@ int hvm_lapic_pending_vector(struct hvm_vcpu *vcpu)
 	if (v < 0 || (v & 0xf0) <= (apic_ppr(l) & 0xf0))
 		return -1;
 	return v;
+}
+
+bool hvm_lapic_accepts_extint(struct hvm_vcpu *vcpu)
+{
+	u32 lvt0;
+
+	if (!vcpu->lapic || !apic_enabled_hw(vcpu))
+		return true;	/* SDM 10.4.3: LINT0 is the INTR pin */
+	lvt0 = hvm_lapic_reg(vcpu->lapic, APIC_LVT0);
+	return (lvt0 & (APIC_LVT_MASKED | APIC_MODE_MASK)) == APIC_DM_EXTINT;
 }
 
 /* The class of the highest pending vector when only the TPR holds it
@@ -213,23 +224,25 @@ static bool apic_match(struct hvm_vcpu *vcpu, struct hvm_vcpu *src,
 	return irq->dest == bcast || irq->dest == apic_id(vcpu);
 }
 
-static void apic_deliver_one(struct hvm_vcpu *vcpu, const struct hvm_apic_irq *irq)
+/* 1: the interrupt is newly pending; 0: it was already (coalesced). */
+static int apic_deliver_one(struct hvm_vcpu *vcpu, const struct hvm_apic_irq *irq)
 {
 	struct hvm_lapic *l = lapic(vcpu);
+	int r = 1;
 
 	switch (irq->delivery_mode) {
 	case APIC_DM_FIXED >> 8:
 	case APIC_DM_LOWEST >> 8:
 		if (irq->vector < 16)
-			return;		/* illegal vector: dropped */
-		hvm_lapic_set_irr(l, irq->vector, irq->level);
+			return 0;	/* illegal vector: dropped */
+		r = hvm_lapic_set_irr(l, irq->vector, irq->level);
 		break;
 	case APIC_DM_NMI >> 8:
 		atomic_set(&vcpu->ev.nmi_pending, 1);
 		break;
 	case APIC_DM_INIT >> 8:
 		if (irq->level && !irq->assert)
-			return;		/* INIT level de-assert: nothing */
+			return 0;	/* INIT level de-assert: nothing */
 		/* A SIPI from before the INIT is not for the new wait. */
 		clear_bit(HVM_SIGNAL_SIPI, &vcpu->ev.signals);
 		set_bit(HVM_SIGNAL_INIT, &vcpu->ev.signals);
@@ -240,16 +253,17 @@ static void apic_deliver_one(struct hvm_vcpu *vcpu, const struct hvm_apic_irq *i
 		set_bit(HVM_SIGNAL_SIPI, &vcpu->ev.signals);
 		break;
 	default:
-		return;		/* SMI, ExtINT: not delivered */
+		return 0;	/* SMI, ExtINT: not delivered */
 	}
 	hvm_vcpu_wake(vcpu);
+	return r;
 }
 
-void hvm_lapic_deliver(struct hvm_vm *vm, struct hvm_vcpu *src,
-		       const struct hvm_apic_irq *irq)
+int hvm_lapic_deliver(struct hvm_vm *vm, struct hvm_vcpu *src,
+		      const struct hvm_apic_irq *irq)
 {
 	bool lowest = irq->delivery_mode == APIC_DM_LOWEST >> 8;
-	int i;
+	int i, r = -1;
 
 	for (i = 0; i < HVM_MAX_VCPUS; i++) {
 		struct hvm_vcpu *v = smp_load_acquire(&vm->vcpus[i]);
@@ -257,10 +271,11 @@ void hvm_lapic_deliver(struct hvm_vm *vm, struct hvm_vcpu *src,
 		if (!v || !v->lapic || !apic_enabled_hw(v) ||
 		    !apic_match(v, src, irq))
 			continue;
-		apic_deliver_one(v, irq);
+		r = max(r, 0) + apic_deliver_one(v, irq);
 		if (lowest)
 			break;	/* lowest priority: the first match takes it */
 	}
+	return r;
 }
 
 static void apic_send_ipi(struct hvm_lapic *l, u32 lo, u32 dest)
@@ -549,6 +564,10 @@ void hvm_lapic_reset(struct hvm_vcpu *vcpu)
 	hvm_lapic_set_reg(l, APIC_SPIV, 0xff);
 	for (i = 0; i < ARRAY_SIZE(lvt_regs); i++)
 		hvm_lapic_set_reg(l, lvt_regs[i], APIC_LVT_MASKED);
+	/* The BSP in virtual wire mode, as firmware leaves it (MP spec 3.6.2.2):
+	 * the 8259's INT through LINT0. */
+	if (vcpu->id == 0)
+		hvm_lapic_set_reg(l, APIC_LVT0, APIC_DM_EXTINT);
 	if (apic_x2(vcpu))
 		apic_set_x2_ids(l);
 	else

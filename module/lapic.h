@@ -49,10 +49,14 @@ void hvm_lapic_reset(struct hvm_vcpu *vcpu);
 int hvm_lapic_pending_vector(struct hvm_vcpu *vcpu);	/* IRR above PPR, or -1 */
 int hvm_lapic_blocked_by_tpr(struct hvm_vcpu *vcpu);	/* its class, or 0 */
 void hvm_lapic_accept(struct hvm_vcpu *vcpu, u8 vector);	/* IRR -> ISR */
+/* LINT0 passes the 8259's INT: ExtINT and unmasked, or the APIC off. */
+bool hvm_lapic_accepts_extint(struct hvm_vcpu *vcpu);
 
-/* Delivery to the VM's local APICs; @src: the sender (NULL: I/O APIC). */
-void hvm_lapic_deliver(struct hvm_vm *vm, struct hvm_vcpu *src,
-		       const struct hvm_apic_irq *irq);
+/* Delivery to the VM's local APICs; @src: the sender (NULL: I/O APIC).
+ * Returns how many took it as a new interrupt (0: all had it pending
+ * already, coalesced), or -1 when no APIC matched. */
+int hvm_lapic_deliver(struct hvm_vm *vm, struct hvm_vcpu *src,
+		      const struct hvm_apic_irq *irq);
 
 /* The xAPIC page (when enabled in xAPIC mode at that address). */
 bool hvm_lapic_mmio_read(struct hvm_vcpu *vcpu, u64 gpa, int size, u64 *val);
@@ -78,8 +82,8 @@ static inline void hvm_lapic_set_reg(struct hvm_lapic *l, u32 off, u32 val)
 	WRITE_ONCE(l->regs[off >> 2], val);
 }
 
-/* Set a vector in IRR/ISR/TMR (@base: APIC_IRR...); atomic for IRR. */
-void hvm_lapic_set_irr(struct hvm_lapic *l, u8 vector, bool level);
+/* Set a vector in IRR (atomic) and TMR; false if it was set already. */
+bool hvm_lapic_set_irr(struct hvm_lapic *l, u8 vector, bool level);
 
 /* lapic_timer.c */
 void hvm_lapic_timer_init(struct hvm_lapic *l);

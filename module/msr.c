@@ -142,6 +142,11 @@ static int msr_kept(struct hvm_vcpu *vcpu, u32 index, u64 *data, bool write,
 		if (!write)
 			*data = 0;
 		return 0;
+	case MSR_AMD64_NB_CFG:			/* as KVM: reads 0, writes ignored */
+	case MSR_FAM10H_MMIO_CONF_BASE:		/* no MMCONFIG: Linux reads it */
+		if (!write)
+			*data = 0;
+		return 0;
 	default:
 		if (index >= MSR_MTRR_PHYS_BASE0 && index < MSR_MTRR_PHYS_BASE0 + 16)
 			p = &m->mtrr_var[index - MSR_MTRR_PHYS_BASE0];

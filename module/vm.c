@@ -17,6 +17,8 @@
 #include "hvm.h"
 #include "backend.h"
 #include "ioapic.h"
+#include "pic.h"
+#include "pm_timer.h"
 
 static void hvm_vm_free(struct kref *kref)
 {
@@ -28,6 +30,7 @@ static void hvm_vm_free(struct kref *kref)
 			hvm_vcpu_destroy(vm->vcpus[i]);
 	hvm_ops->vm_destroy(vm);
 	hvm_ioapic_destroy(vm);
+	hvm_pic_destroy(vm);
 	hvm_memslots_free(vm);
 	hvm_tdp_destroy(&vm->tdp);
 	cleanup_srcu_struct(&vm->srcu);
@@ -83,22 +86,64 @@ static long hvm_vm_create_irqchip(struct hvm_vm *vm, unsigned long arg)
 		if (vm->vcpus[i])
 			return -EBUSY;
 	r = hvm_ioapic_create(vm);
-	if (!r)
-		WRITE_ONCE(vm->irqchip, true);
-	return r;
+	if (r)
+		return r;
+	r = hvm_pic_create(vm);
+	if (r) {
+		hvm_ioapic_destroy(vm);
+		return r;
+	}
+	WRITE_ONCE(vm->irqchip, true);
+	return 0;
+}
+
+/* Both controllers' inputs on GSI @gsi; *status the better of theirs. */
+static int hvm_vm_set_gsi(struct hvm_vm *vm, u32 gsi, u32 level, int *status)
+{
+	int r, pic_irq;
+
+	if (level > 1)
+		return -EINVAL;
+	if (!READ_ONCE(vm->irqchip))
+		return -ENXIO;
+	r = hvm_ioapic_set_irq(vm, gsi, level, status);
+	if (r)
+		return r;
+	pic_irq = hvm_pic_gsi_to_irq(gsi);
+	if (pic_irq >= 0)
+		*status = max(*status, hvm_pic_set_irq(vm, pic_irq, level));
+	return 0;
 }
 
 static long hvm_vm_irq_line(struct hvm_vm *vm, unsigned long arg)
 {
 	struct hvm_irq_level l;
+	int status;
 
 	if (copy_from_user(&l, (void __user *)arg, sizeof(l)))
 		return -EFAULT;
-	if (l.level > 1)
+	return hvm_vm_set_gsi(vm, l.irq, l.level, &status);
+}
+
+static long hvm_vm_irq_line_status(struct hvm_vm *vm, unsigned long arg)
+{
+	struct hvm_irq_status __user *u = (void __user *)arg;
+	struct hvm_irq_status s;
+	int r;
+
+	if (copy_from_user(&s, u, sizeof(s)))
+		return -EFAULT;
+	if (s.reserved)
 		return -EINVAL;
-	if (!READ_ONCE(vm->irqchip))
-		return -ENXIO;
-	return hvm_ioapic_set_irq(vm, l.irq, l.level);
+	r = hvm_vm_set_gsi(vm, s.irq, s.level, &s.status);
+	if (r)
+		return r;
+	return copy_to_user(u, &s, sizeof(s)) ? -EFAULT : 0;
+}
+
+static long hvm_vm_set_pm_timer(struct hvm_vm *vm, unsigned long arg)
+{
+	return hvm_pm_timer_set_port(vm, arg);
 }
 
 static long hvm_vm_enable_user_msr_exits(struct hvm_vm *vm, unsigned long arg)
@@ -123,7 +168,9 @@ static const struct hvm_vm_ioctl {
 	{ HVM_CREATE_IRQCHIP, hvm_vm_create_irqchip, HVM_VM_LOCK_VM },
 	/* The I/O APIC has its own spinlock. */
 	{ HVM_IRQ_LINE, hvm_vm_irq_line, HVM_VM_LOCK_NONE },
+	{ HVM_IRQ_LINE_STATUS, hvm_vm_irq_line_status, HVM_VM_LOCK_NONE },
 	{ HVM_ENABLE_USER_MSR_EXITS, hvm_vm_enable_user_msr_exits, HVM_VM_LOCK_VM },
+	{ HVM_SET_PM_TIMER, hvm_vm_set_pm_timer, HVM_VM_LOCK_VM },
 };
 
 static long hvm_vm_ioctl(struct file *filp, unsigned int cmd,

@@ -8,9 +8,9 @@
  * EOI while asserted (remote IRR).  HLT blocks in the kernel until then.
  */
 #include <inttypes.h>
-#include <pthread.h>
+#include <errno.h>
 #include <string.h>
-#include <unistd.h>
+#include <sys/ioctl.h>
 
 #include "guest_c.h"
 #include "test.h"
@@ -221,48 +221,21 @@ static void set_cmd(struct tvm *t, enum io_cmd cmd)
 	TEST_ASSERT_ERRNO(!tvm_create_c_flags(t, fn, TVM_IRQCHIP),		\
 			  "creating the test VM with an irqchip")
 
-struct edge_thread {
-	struct hvm_vm *vm;
-	int err;
-};
-
-/* While the vCPU sleeps in HLT: one rising and falling edge. */
-static void *edge_later(void *arg)
-{
-	struct edge_thread *e = arg;
-
-	usleep(100 * 1000);
-	if (hvm_vm_irq_line(e->vm, PIN_EDGE, 1) || hvm_vm_irq_line(e->vm, PIN_EDGE, 0))
-		e->err = errno;
-	return NULL;
-}
-
 /* An edge pin (4 -> 0x31, APIC ID 0, fixed) programmed through MMIO sends
  * one interrupt per rising edge, also into a vCPU blocked in HLT; a line
  * raised twice or lowered sends nothing more. */
 static enum test_result test_edge(void)
 {
-	struct edge_thread e = { 0 };
-	pthread_t thread;
 	struct ucall uc;
 	struct tvm t;
-	int r;
 
 	TVM_CREATE_IRQCHIP(&t, guest_edge);
 	EXPECT_REPORT(&t, &uc, 0);
 
 	/* HLT blocks in the kernel; the edge from another thread wakes it. */
 	SET_CMD(&t, CMD_HALT);
-	e.vm = t.vm;
-	r = pthread_create(&thread, NULL, edge_later, &e);
-	TEST_ASSERT(!r, "pthread_create: %s", strerror(r));
-	r = ucall_run(t.vcpu, &uc);
-	pthread_join(thread, NULL);
-	TEST_ASSERT(!e.err, "HVM_IRQ_LINE from a thread: %s", strerror(e.err));
-	if (r != UCALL_REPORT) {
-		ucall_describe(t.vcpu, &uc);
-		return test_fail("expected a report after the edge");
-	}
+	if (tvm_run_edge_later(&t, PIN_EDGE, &uc) != TEST_PASS)
+		return TEST_FAIL;
 	TEST_ASSERT(uc.value == 1, "%" PRIu64 " interrupts after one edge",
 		    (uint64_t)uc.value);
 
@@ -411,6 +384,54 @@ static enum test_result test_registers(void)
 	return TEST_PASS;
 }
 
+static void guest_status(void)
+{
+	guest_setup(VECTOR_EDGE, io_edge_entry);
+	redir_write(PIN_EDGE, VECTOR_EDGE | REDIR_DEST(0));
+	redir_write(PIN_MASKED, VECTOR_MASKED | REDIR_DEST(0) | REDIR_MASKED);
+	cli();
+	guest_report(0);		/* IF = 0: edges stay pending */
+	sti();
+	spin();
+	cli();
+	guest_report(io_seen.count);
+}
+
+static int line_status(struct tvm *t, __u32 gsi, int level)
+{
+	int status = -2;
+
+	if (hvm_vm_irq_line_status(t->vm, gsi, level, &status))
+		return -100 - errno;
+	return status;
+}
+
+/* HVM_IRQ_LINE_STATUS says what became of an edge: 1 taken into an IRR,
+ * 0 coalesced with the one still pending, -1 none sent (masked pin, or
+ * no rising edge); the guest then takes the interrupt once. */
+static enum test_result test_line_status(void)
+{
+	struct hvm_irq_status s = { .irq = PIN_EDGE, .level = 1, .reserved = 1 };
+	struct ucall uc;
+	struct tvm t;
+	int st;
+
+	TVM_CREATE_IRQCHIP(&t, guest_status);
+	EXPECT_REPORT(&t, &uc, 0);
+	TEST_ASSERT((st = line_status(&t, PIN_EDGE, 1)) == 1, "first edge: status %d", st);
+	TEST_ASSERT((st = line_status(&t, PIN_EDGE, 0)) == -1, "falling edge: status %d", st);
+	TEST_ASSERT((st = line_status(&t, PIN_EDGE, 1)) == 0, "second edge: status %d", st);
+	IRQ_LINE(&t, PIN_EDGE, 0);
+	TEST_ASSERT((st = line_status(&t, PIN_MASKED, 1)) == -1, "masked pin: status %d", st);
+	IRQ_LINE(&t, PIN_MASKED, 0);
+	TEST_ASSERT(ioctl(t.vm->fd, HVM_IRQ_LINE_STATUS, &s) && errno == EINVAL,
+		    "reserved field set: %s", strerror(errno));
+	EXPECT_REPORT(&t, &uc, 1);
+	TVM_RUN_TO_DONE(&t);
+	tvm_destroy(&t);
+	return TEST_PASS;
+}
+
 static const struct test_case cases[] = {
 	{ "an edge pin programmed through MMIO sends one interrupt per rising edge, waking a vCPU blocked in HLT",
 	  test_edge },
@@ -420,6 +441,8 @@ static const struct test_case cases[] = {
 	  test_level },
 	{ "version 0x00170020 (read-only), ID register, all redirection entries reset masked",
 	  test_registers },
+	{ "HVM_IRQ_LINE_STATUS: 1 delivered, 0 coalesced with a pending edge, -1 masked or no edge",
+	  test_line_status },
 };
 
 int main(void)

@@ -133,6 +133,9 @@ struct ucall {
 
 /* One HVM_RUN, decoded. */
 enum ucall_type ucall_run(struct hvm_vcpu *vcpu, struct ucall *uc);
+/* Decodes the exit in vcpu->run after a successful HVM_RUN of the
+ * caller's own (ucall_run() without the run). */
+enum ucall_type ucall_decode(struct hvm_vcpu *vcpu, struct ucall *uc);
 /*
  * Runs until anything but a REPORT, storing up to max reported values
  * in values[] and their number in *nr; returns the final type.

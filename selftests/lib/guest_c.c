@@ -5,8 +5,10 @@
  */
 #include <elf.h>
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <unistd.h>
 
 #include "guest_c.h"
 
@@ -165,4 +167,38 @@ enum test_result tvm_run_to_done(struct tvm *t, struct ucall *uc)
 		return TEST_PASS;
 	ucall_describe(t->vcpu, uc);
 	return TEST_FAIL;
+}
+
+struct edge_later {
+	struct hvm_vm *vm;
+	__u32 gsi;
+	int err;
+};
+
+static void *edge_later_fn(void *arg)
+{
+	struct edge_later *e = arg;
+
+	usleep(100 * 1000);
+	if (hvm_vm_irq_line(e->vm, e->gsi, 1) || hvm_vm_irq_line(e->vm, e->gsi, 0))
+		e->err = errno;
+	return NULL;
+}
+
+enum test_result tvm_run_edge_later(struct tvm *t, __u32 gsi, struct ucall *uc)
+{
+	struct edge_later e = { .vm = t->vm, .gsi = gsi };
+	pthread_t thread;
+	int r;
+
+	r = pthread_create(&thread, NULL, edge_later_fn, &e);
+	TEST_ASSERT(!r, "pthread_create: %s", strerror(r));
+	r = ucall_run(t->vcpu, uc);
+	pthread_join(thread, NULL);
+	TEST_ASSERT(!e.err, "HVM_IRQ_LINE %u from a thread: %s", gsi, strerror(e.err));
+	if (r != UCALL_REPORT) {
+		ucall_describe(t->vcpu, uc);
+		return test_fail("expected a report after the edge on GSI %u", gsi);
+	}
+	return TEST_PASS;
 }

@@ -87,6 +87,9 @@ int tvm_set_idt_gate(struct tvm *t, unsigned int vector, void (*handler)(void));
  * returns TEST_FAIL.  uc, if not NULL, holds the last ucall.
  */
 enum test_result tvm_run_to_done(struct tvm *t, struct ucall *uc);
+/* RUN while another thread, 100 ms later, raises and lowers @gsi (the
+ * vCPU may block in HLT meanwhile); the next ucall must be a REPORT. */
+enum test_result tvm_run_edge_later(struct tvm *t, __u32 gsi, struct ucall *uc);
 
 /* Copy a global of the test binary to / from the guest's copy of it. */
 #define TVM_SYNC_TO_GUEST(t, var)						\

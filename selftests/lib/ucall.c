@@ -9,15 +9,21 @@
 
 enum ucall_type ucall_run(struct hvm_vcpu *vcpu, struct ucall *uc)
 {
+	if (hvm_vcpu_run(vcpu)) {
+		uc->value = 0;
+		uc->err = errno;
+		return uc->type = UCALL_RUN_ERROR;
+	}
+	return ucall_decode(vcpu, uc);
+}
+
+enum ucall_type ucall_decode(struct hvm_vcpu *vcpu, struct ucall *uc)
+{
 	struct hvm_run *run = vcpu->run;
 	struct hvm_regs regs;
 
 	uc->value = 0;
 	uc->err = 0;
-	if (hvm_vcpu_run(vcpu)) {
-		uc->err = errno;
-		return uc->type = UCALL_RUN_ERROR;
-	}
 	uc->type = UCALL_OTHER_EXIT;
 	if (run->exit_reason != HVM_EXIT_IO || run->io.direction != HVM_EXIT_IO_OUT)
 		return uc->type;

@@ -240,6 +240,14 @@ struct hvm_irq_level {
 	__u32 level;		/* 1 asserted, 0 deasserted */
 };
 
+/* HVM_IRQ_LINE_STATUS: as HVM_IRQ_LINE, and what became of the interrupt. */
+struct hvm_irq_status {
+	__u32 irq;		/* in: GSI */
+	__u32 level;		/* in: 1 asserted, 0 deasserted */
+	__s32 status;		/* out: > 0 delivered, 0 coalesced, < 0 none sent */
+	__u32 reserved;		/* 0 */
+};
+
 /* HVM_ENABLE_USER_MSR_EXITS flags */
 #define HVM_MSR_EXIT_UNKNOWN	(1U << 0)	/* unknown MSRs exit, no #GP */
 
@@ -299,6 +307,8 @@ struct hvm_lapic_state {
 #define HVM_CREATE_IRQCHIP	_IO(HVMIO, 0x12)	/* LAPICs + I/O APIC in the kernel */
 #define HVM_IRQ_LINE		_IOW(HVMIO, 0x13, struct hvm_irq_level)
 #define HVM_ENABLE_USER_MSR_EXITS _IO(HVMIO, 0x14)	/* arg: HVM_MSR_EXIT_* */
+#define HVM_SET_PM_TIMER	_IO(HVMIO, 0x15)	/* arg: port (4-aligned) or 0 */
+#define HVM_IRQ_LINE_STATUS	_IOWR(HVMIO, 0x16, struct hvm_irq_status)
 
 /* ioctls on a vCPU fd */
 #define HVM_RUN			_IO(HVMIO, 0x20)

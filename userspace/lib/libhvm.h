@@ -111,6 +111,10 @@ int hvm_vm_enable_user_msr_exits(struct hvm_vm *vm, __u32 flags);
 /* irqchip.c: in-kernel LAPICs and I/O APIC; interrupt lines (GSIs) */
 int hvm_vm_create_irqchip(struct hvm_vm *vm);
 int hvm_vm_irq_line(struct hvm_vm *vm, __u32 gsi, int level);
+/* As hvm_vm_irq_line; *status > 0 delivered, 0 coalesced, < 0 none sent. */
+int hvm_vm_irq_line_status(struct hvm_vm *vm, __u32 gsi, int level, int *status);
+/* The ACPI PM timer at @port answered in the kernel (0: not). */
+int hvm_vm_set_pm_timer(struct hvm_vm *vm, __u16 port);
 int hvm_vcpu_set_mp_state(struct hvm_vcpu *vcpu, __u32 mp_state);
 int hvm_vcpu_get_mp_state(struct hvm_vcpu *vcpu, __u32 *mp_state);
 

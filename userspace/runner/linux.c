@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -116,25 +117,53 @@ int runner_linux_check_mem(const struct runner_options *o)
 	return 0;
 }
 
+/* The TSC frequency hvm gives its guests (CPUID 0x40000010 EAX), or 0. */
+static unsigned long tsc_khz(struct hvm_vm *vm)
+{
+	struct hvm_cpuid *c = hvm_dev_get_supported_cpuid(vm->dev_fd);
+	struct hvm_cpuid_entry *e = c ? hvm_cpuid_find(c, 0x40000010, 0) : NULL;
+	unsigned long khz = e ? e->eax : 0;
+
+	free(c);
+	return khz;
+}
+
 /*
  * The command line at CMDLINE_ADDR (at most @max bytes with its NUL);
- * console=ttyS0 without --cmdline.
+ * console=ttyS0 without --cmdline.  tsc_early_khz= is added, as a boot
+ * loader could: Linux 6.1 reads the TSC frequency from CPUID only on
+ * Intel CPUs (0x15) or under hypervisors it knows (0x40000010), and
+ * otherwise times the TSC against the PIT or the PM timer, with reads
+ * that must each take under 50000 cycles: nested emulators exit slower.
  */
 int runner_linux_cmdline(struct hvm_vm *vm, const struct runner_options *o,
 			 size_t max, unsigned long long *addr)
 {
-	const char *s = o->cmdline ? o->cmdline : RUNNER_LINUX_DEFAULT_CMDLINE;
-	size_t len = strlen(s) + 1;
+	const char *base = o->cmdline ? o->cmdline : RUNNER_LINUX_DEFAULT_CMDLINE;
+	unsigned long khz = strstr(base, "tsc_early_khz=") ? 0 : tsc_khz(vm);
+	size_t len = strlen(base) + 40;
+	char *s = malloc(len);
+	int r;
 
+	if (!s)
+		return -1;
+	if (khz)
+		snprintf(s, len, "%s tsc_early_khz=%lu", base, khz);
+	else
+		snprintf(s, len, "%s", base);
+	len = strlen(s) + 1;
 	if (max > CMDLINE_MAX)
 		max = CMDLINE_MAX;
 	if (len > max) {
 		fprintf(stderr, "hvm-run: the kernel command line is longer than %zu bytes\n",
 			max - 1);
+		free(s);
 		return -1;
 	}
 	*addr = CMDLINE_ADDR;
-	return hvm_vm_write(vm, CMDLINE_ADDR, s, len);
+	r = hvm_vm_write(vm, CMDLINE_ADDR, s, len);
+	free(s);
+	return r;
 }
 
 /*

@@ -13,6 +13,7 @@
 
 #include "io_bus.h"
 #include "irq.h"
+#include "pm_timer.h"
 #include "runner.h"
 
 #define SIG_KICK	SIGUSR1		/* out of HVM_RUN: the run is over */
@@ -272,6 +273,10 @@ int main(int argc, char **argv)
 	if (runner_load_image(vm, &opts, &img) ||
 	    (!img.linux_boot && check_layout(&opts, &img)))
 		return RUNNER_EXIT_SETUP;
+	/* The PM timer in the kernel when it can (reads cost no trip to user
+	 * space, so guests calibrate against it); else ours answers. */
+	if (hvm_vm_set_pm_timer(vm, PM_TIMER_PORT) && opts.verbose)
+		fprintf(stderr, "hvm-run: HVM_SET_PM_TIMER: %m: the PM timer stays in hvm-run\n");
 	if (opts.no_irqchip) {
 		if (opts.verbose)
 			fprintf(stderr, "hvm-run: --no-irqchip: running without interrupts\n");
