@@ -38,7 +38,7 @@ skip() {
 }
 case $boot in
 pvh)	kernel=$LINUX_DIR/vmlinux ;;
-off)	skip "not in this test VM (hvmtest_linux=off: too slow here)" ;;
+off)	skip "hvmtest_linux=off (make check LINUX_BOOT=bzimage or pvh runs it)" ;;
 *)	kernel=$LINUX_DIR/vmlinuz ;;
 esac
 [ -c /dev/hvm ] || [ -n "${HVM_NO_DEVCHECK:-}" ] || skip "no /dev/hvm"
