@@ -38,7 +38,7 @@ skip() {
 }
 case $boot in
 pvh)	kernel=$LINUX_DIR/vmlinux ;;
-off)	skip "not in this test VM (hvmtest_linux=off: too slow here)" ;;
+off)	skip "hvmtest_linux=off (make check LINUX_BOOT=bzimage or pvh runs it)" ;;
 *)	kernel=$LINUX_DIR/vmlinuz ;;
 esac
 [ -c /dev/hvm ] || [ -n "${HVM_NO_DEVCHECK:-}" ] || skip "no /dev/hvm"
@@ -95,7 +95,7 @@ t0=$(up)
 	echo $! >"$work/pid"
 	wait $!
 	echo $? >"$work/rc"
-) &
+) 2>/dev/null &	# (not the shell's "Killed")
 exec 3>"$fifo"	# hvm-run's stdin: the guest's console input
 
 # The guest's console goes into this test's output as it comes (a guest
@@ -105,8 +105,11 @@ exec 3>"$fifo"	# hvm-run's stdin: the guest's console input
 # stamps written ( 1.234) instead of [ 1.234] so that the test VM's log
 # parser does not take them for its own kernel's lines.
 shown=0
+clean() {	# guest output fit for this test's own output (see above)
+	tr -d '\r' | sed -e 's/###/#/g' -e 's/\[\( *[0-9]*\.[0-9]*\)\]/(\1)/g'
+}
 quote() {
-	tr -d '\r' | sed -e 's/###/#/g' -e 's/^/# | /' -e 's/\[\( *[0-9]*\.[0-9]*\)\]/(\1)/g'
+	clean | sed 's/^/# | /'
 }
 console() {	# console FROM TO: print those lines
 	sed -n "$1,$2p" "$out" | quote
@@ -162,7 +165,7 @@ wait_for() {
 }
 # marker NAME: the rest of the console's first "@@@ NAME " line.
 marker() {
-	tr -d '\r' <"$out" | sed -n "s/.*@@@ $1 //p" | head -n 1
+	clean <"$out" | sed -n "s/.*@@@ $1 //p" | head -n 1
 }
 field() {	# field KEY LINE: the value of KEY=value in LINE
 	echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n 1
@@ -222,7 +225,7 @@ if [ -n "$s" ]; then
 	echo "# guest uptime before and after sleep 1: $s ($d s)"
 	[ "$(field rc "$s")" = 0 ] && awk -v d="$d" 'BEGIN { exit !(d >= 1 && d < 30) }' && tmr=1
 fi
-tr -d '\r' <"$out" | sed -n 's/.*@@@ TICKS /# guest timer interrupts: /p'
+clean <"$out" | sed -n 's/.*@@@ TICKS /# guest timer interrupts: /p'
 point $tmr "the timer ticks: sleep 1 returns, uptime advances by 1-30 s"
 
 w=$(marker WORKLOAD)
@@ -244,7 +247,7 @@ dm=$(marker DMESG-CHECKED)
 echo "# guest dmesg check: $dm"
 ! grep -q -F "$unsync" "$work/benign.re" || ! grep -q -F "$unsync" "$out" ||
 	echo "# not counted: \"$unsync\": so are this test VM's own"
-sed 's/^/# bad kernel line: /' "$work/badlines" | sed 's/\[\( *[0-9]*\.[0-9]*\)\]/(\1)/g'
+clean <"$work/badlines" | sed 's/^/# bad kernel line: /'
 # The guest's dmesg check must have run; its finds are in $badlines.
 point "$([ -n "$dm" ] && [ ! -s "$work/badlines" ] && echo 1)" \
 	"no unchecked MSR access, timer or TSC problem, WARN or panic in the guest's kernel log"
