@@ -144,6 +144,7 @@ static int msr_kept(struct hvm_vcpu *vcpu, u32 index, u64 *data, bool write,
 		return 0;
 	case MSR_AMD64_NB_CFG:			/* as KVM: reads 0, writes ignored */
 	case MSR_FAM10H_MMIO_CONF_BASE:		/* no MMCONFIG: Linux reads it */
+	case MSR_K8_INT_PENDING_MSG:		/* no C1E: Linux reads it on AMD */
 		if (!write)
 			*data = 0;
 		return 0;
