@@ -143,16 +143,17 @@ static void guest_stress(void)
 	}
 	apic_write(APIC_LVTT, 1U << 16);		/* masked: stop */
 	cli();
-	GUEST_ASSERT_EQ(bad_if[id], 0);
-	GUEST_ASSERT_EQ(bad_rip[id], 0);
-	guest_report(ticks[id]);
 	/* Wait until the other vCPU's IPIs have all come in. */
 	sti();
 	barrier(4);
 	for (i = 0; i < 100000 && ipis[id] < ipis_sent[other]; i++)
 		asm volatile("pause");
 	cli();
-	GUEST_ASSERT(ipis[id] <= ipis_sent[other]);
+	/* The host judges: deliveries where IF = 0, and IPIs taken more
+	 * often than sent (coalescing may make them fewer, never more). */
+	guest_report(ticks[id]);
+	guest_report(bad_if[id] + bad_rip[id] +
+		     (ipis[id] > ipis_sent[other] ? ipis[id] - ipis_sent[other] : 0));
 	guest_report(ipis[id]);
 }
 
@@ -161,7 +162,7 @@ struct vcpu_thread {
 	struct hvm_vcpu *vcpu;
 	enum ucall_type last;
 	struct ucall uc;
-	__u64 reports[2];
+	__u64 reports[3];
 	unsigned int nr;
 };
 
@@ -180,6 +181,7 @@ static void *vcpu_thread_fn(void *arg)
 static enum test_result test_stress(void)
 {
 	struct vcpu_thread v[2];
+	__u64 bad = 0;
 	struct tvm t;
 	int i;
 
@@ -202,10 +204,19 @@ static enum test_result test_stress(void)
 			return test_fail("vCPU %d did not finish", i);
 		}
 		test_diag("vCPU %d: %" PRIu64 " timer ticks, %" PRIu64 " IPIs",
-			  i, (uint64_t)v[i].reports[0], (uint64_t)v[i].reports[1]);
+			  i, (uint64_t)v[i].reports[0], (uint64_t)v[i].reports[2]);
+		bad += v[i].reports[1];
+	}
+	if (bad && test_quirk("redelivers-injected-intr")) {
+		test_diag("emulator quirk redelivers-injected-intr: %" PRIu64
+			  " interrupts arrived twice or where IF = 0 (Documentation/testing.rst)",
+			  (uint64_t)bad);
+		bad = 0;
 	}
 	hvm_vcpu_destroy(v[1].vcpu);
 	tvm_destroy(&t);
+	TEST_ASSERT(!bad, "%" PRIu64 " interrupts arrived twice or where IF = 0 (inside a handler)",
+		    (uint64_t)bad);
 	return TEST_PASS;
 }
 
