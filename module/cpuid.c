@@ -58,6 +58,9 @@
 #define L1_ECX_X2APIC	BIT(21)
 #define L1_ECX_TSC_DEADLINE BIT(24)
 
+/* Emulated by hvm on either vendor (msr.c), as KVM does. */
+#define L7_EBX_TSC_ADJUST BIT(1)
+
 #define L1_ECX_OSXSAVE	BIT(27)
 #define L1_ECX_HYPERVISOR BIT(31)
 #define L7_ECX_OSPKE	BIT(4)
@@ -115,7 +118,7 @@ static u32 build(struct hvm_cpuid_entry *e)
 		case 7:
 			x = add(e, &n, 7, 0, true);
 			x->eax = 0;
-			x->ebx &= L7_EBX;
+			x->ebx = (x->ebx & L7_EBX) | L7_EBX_TSC_ADJUST;
 			x->ecx &= L7_ECX;
 			x->edx &= L7_EDX;
 			if (!boot_cpu_has(X86_FEATURE_OSPKE))

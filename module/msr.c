@@ -3,9 +3,9 @@
  * RDMSR/WRMSR that reach hvm, and HVM_GET/SET_MSRS.  The MSRs a guest may
  * use directly are not intercepted at all (the backend's bitmap allow-list;
  * the backend still reads and writes them for user space); EFER and PAT
- * live in the backend's state; TSC, TSC_AUX, APIC_BASE, MISC_ENABLE, the
- * MTRRs and the machine-check globals are kept here; every other MSR
- * raises #GP in the guest.
+ * live in the backend's state; TSC, TSC_ADJUST, TSC_AUX, APIC_BASE,
+ * MISC_ENABLE, the MTRRs and the machine-check globals are kept here; every
+ * other MSR raises #GP in the guest.
  */
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -62,6 +62,34 @@ static int msr_tsc_aux(struct hvm_vcpu *vcpu, u64 *data, bool write)
 	return 0;
 }
 
+/*
+ * The TSC and IA32_TSC_ADJUST move together (SDM 17.17.3): the guest's
+ * write to one adds the same difference to the other.  User space sets
+ * either alone (restoring state), as KVM's host-initiated writes do.
+ */
+static int msr_tsc(struct hvm_vcpu *vcpu, u32 index, u64 *data, bool write,
+		   bool host)
+{
+	u64 tsc = rdtsc() + vcpu->tsc_offset;
+	u64 *adjust = &vcpu->msr.tsc_adjust;
+
+	if (!write) {
+		*data = index == MSR_IA32_TSC ? tsc : *adjust;
+		return 0;
+	}
+	if (index == MSR_IA32_TSC) {
+		if (!host)
+			*adjust += *data - tsc;
+		vcpu->tsc_offset += *data - tsc;
+	} else {
+		if (!host)
+			vcpu->tsc_offset += *data - *adjust;
+		*adjust = *data;
+	}
+	hvm_ops->set_tsc_offset(vcpu);
+	return 0;
+}
+
 /* Before entry, interrupts off; the host's value returns on user return. */
 void hvm_msr_load_guest(struct hvm_vcpu *vcpu)
 {
@@ -103,13 +131,8 @@ static int msr_kept(struct hvm_vcpu *vcpu, u32 index, u64 *data, bool write,
 	case MSR_TSC_AUX:
 		return msr_tsc_aux(vcpu, data, write);
 	case MSR_IA32_TSC:
-		if (write) {
-			vcpu->tsc_offset = *data - rdtsc();
-			hvm_ops->set_tsc_offset(vcpu);
-		} else {
-			*data = rdtsc() + vcpu->tsc_offset;
-		}
-		return 0;
+	case MSR_IA32_TSC_ADJUST:
+		return msr_tsc(vcpu, index, data, write, host);
 	case MSR_IA32_MISC_ENABLE:
 		p = &m->misc_enable;
 		break;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Selftests: the MSRs an OS touches.  hvm keeps TSC, APIC_BASE,
+ * Selftests: the MSRs an OS touches.  hvm keeps TSC, TSC_ADJUST, APIC_BASE,
  * MISC_ENABLE, the MTRRs and the machine-check globals for the guest,
  * refuses what the hardware would (#GP), and lets user space read and
  * write them all, and the MSRs the guest uses directly, with
@@ -16,6 +16,7 @@
 #include "test.h"
 
 #define MSR_TSC			0x10
+#define MSR_TSC_ADJUST		0x3b
 #define MSR_APIC_BASE		0x1b
 #define MSR_UCODE_REV		0x8b
 #define MSR_MTRR_CAP		0xfe
@@ -218,6 +219,77 @@ static enum test_result test_guest_tsc(void)
 	return TEST_PASS;
 }
 
+/*
+ * IA32_TSC_ADJUST (SDM 17.17.3), in CPUID.7.0:EBX[1]: reads 0 at reset; a
+ * guest write to it moves the TSC by the same amount, a guest write to the
+ * TSC moves it by the TSC's change; user space sets either alone.
+ */
+static enum test_result test_tsc_adjust(void)
+{
+	const __u64 step = 1ULL << 44, slack = 1ULL << 40;
+	struct hvm_cpuid_entry *e;
+	struct hvm_cpuid *cpuid;
+	__u64 before, val, v[3];
+	enum test_result r;
+	struct tvm t;
+	int vec;
+
+	TVM_CREATE(&t, HVM_MODE_LONG64, guest_msr);
+	cpuid = hvm_vcpu_get_cpuid(t.vcpu);
+	TEST_ASSERT_ERRNO(cpuid, "GET_CPUID");
+	e = hvm_cpuid_find(cpuid, 7, 0);
+	TEST_ASSERT(e && (e->ebx & (1U << 1)), "CPUID.7.0:EBX[1] (TSC_ADJUST) not offered");
+	free(cpuid);
+	r = guest_rdmsr(&t, MSR_TSC_ADJUST, &val, &vec);
+	if (r != TEST_PASS)
+		return r;
+	TEST_ASSERT(vec < 0 && val == 0, "TSC_ADJUST at reset: 0x%" PRIx64 " (vector %d)",
+		    (uint64_t)val, vec);
+
+	/* TSC_ADJUST += step: the TSC jumps by step too */
+	r = guest_rdmsr(&t, MSR_TSC, &before, &vec);
+	if (r != TEST_PASS)
+		return r;
+	r = guest_wrmsr(&t, MSR_TSC_ADJUST, step, &val, &vec);
+	if (r != TEST_PASS)
+		return r;
+	TEST_ASSERT(vec < 0 && val == step, "TSC_ADJUST reads 0x%" PRIx64 " after writing 2^44",
+		    (uint64_t)val);
+	r = guest_rdmsr(&t, MSR_TSC, &val, &vec);
+	if (r != TEST_PASS)
+		return r;
+	TEST_ASSERT(val >= before + step && val < before + step + slack,
+		    "TSC 0x%" PRIx64 " -> 0x%" PRIx64 " after TSC_ADJUST += 2^44",
+		    (uint64_t)before, (uint64_t)val);
+
+	/* TSC := 0: TSC_ADJUST drops by what the TSC lost (2^44 plus the
+	 * time run so far), to minus that time */
+	r = guest_wrmsr(&t, MSR_TSC, 0, &before, &vec);
+	if (r != TEST_PASS)
+		return r;
+	r = guest_rdmsr(&t, MSR_TSC_ADJUST, &val, &vec);
+	if (r != TEST_PASS)
+		return r;
+	TEST_ASSERT((__s64)val <= 0 && (__s64)val > -(__s64)slack,
+		    "TSC_ADJUST 0x%" PRIx64 " after the TSC was set to 0", (uint64_t)val);
+	r = msr_guest(&t, msr_tsc, 0, 0, v, 3, &vec);
+	if (r != TEST_PASS)
+		return r;
+	TEST_ASSERT(v[0] < slack, "the TSC reads 0x%" PRIx64 " after being set to 0",
+		    (uint64_t)v[0]);
+
+	/* user space: each alone */
+	TEST_ASSERT_ERRNO(!hvm_vcpu_set_msr(t.vcpu, MSR_TSC_ADJUST, 5), "SET_MSRS TSC_ADJUST");
+	TEST_ASSERT_ERRNO(!hvm_vcpu_get_msr(t.vcpu, MSR_TSC, &val), "GET_MSRS TSC");
+	TEST_ASSERT(val < slack, "SET_MSRS TSC_ADJUST moved the TSC to 0x%" PRIx64,
+		    (uint64_t)val);
+	TEST_ASSERT_ERRNO(!hvm_vcpu_set_msr(t.vcpu, MSR_TSC, step), "SET_MSRS TSC");
+	TEST_ASSERT_ERRNO(!hvm_vcpu_get_msr(t.vcpu, MSR_TSC_ADJUST, &val), "GET_MSRS TSC_ADJUST");
+	TEST_ASSERT(val == 5, "SET_MSRS TSC changed TSC_ADJUST to 0x%" PRIx64, (uint64_t)val);
+	tvm_destroy(&t);
+	return TEST_PASS;
+}
+
 /* SET_MSRS from user space reaches the guest; the guest's writes reach
  * GET_MSRS; the count stops at the first MSR refused. */
 static enum test_result test_get_set_msrs(void)
@@ -286,6 +358,8 @@ static const struct test_case cases[] = {
 	  test_refused_msrs_gp },
 	{ "the guest TSC starts near 0, runs forward, RDMSR agrees, WRMSR moves it",
 	  test_guest_tsc },
+	{ "TSC_ADJUST: offered in CPUID, reads 0, moves with the TSC both ways; user space sets each alone",
+	  test_tsc_adjust },
 	{ "SET_MSRS reaches the guest, guest writes reach GET_MSRS; refusals stop the count",
 	  test_get_set_msrs },
 };

@@ -55,6 +55,15 @@ if [ "$mode" = test ]; then
 	done
 	echo "@@@ WORKLOAD jobs=$ncpu bad=$bad sha256=$got expected=$want"
 
+	# How the guest keeps time (shown, not judged): its clocksource and
+	# tick device, the timer interrupts, its kernel's lines about them.
+	echo "@@@ CLOCK clocksource=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)" \
+		"available=$(cat /sys/devices/system/clocksource/clocksource0/available_clocksource | tr ' ' ,)" \
+		"tick=$(cat /sys/devices/system/clockevents/clockevent0/current_device)" </dev/null
+	grep -E '^ *(0|LOC):' /proc/interrupts | tr -s ' ' | sed 's/^/@@@ CLOCK irq /'
+	dmesg | grep -i -E 'clocksource|tsc|clockevent|hpet|apic.*timer|watchdog|jiffies' |
+		sed 's/^/@@@ CLOCK log /'
+
 	# Kernel lines that show the hypervisor did something wrong, at any
 	# log level (the console shows only warnings and worse).
 	dmesg | grep -E -f /etc/bad.re | grep -v -E -f /etc/benign.re |
