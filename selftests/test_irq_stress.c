@@ -207,12 +207,6 @@ static enum test_result test_stress(void)
 			  i, (uint64_t)v[i].reports[0], (uint64_t)v[i].reports[2]);
 		bad += v[i].reports[1];
 	}
-	if (bad && test_quirk("redelivers-injected-intr")) {
-		test_diag("emulator quirk redelivers-injected-intr: %" PRIu64
-			  " interrupts arrived twice or where IF = 0 (Documentation/testing.rst)",
-			  (uint64_t)bad);
-		bad = 0;
-	}
 	hvm_vcpu_destroy(v[1].vcpu);
 	tvm_destroy(&t);
 	TEST_ASSERT(!bad, "%" PRIu64 " interrupts arrived twice or where IF = 0 (inside a handler)",

@@ -12,6 +12,7 @@
 #include <asm/debugreg.h>
 #include <asm/msr.h>
 #include <asm/msr-index.h>
+#include <asm/processor.h>
 
 #include "svm.h"
 #include "backend.h"
@@ -29,6 +30,9 @@ MODULE_PARM_DESC(decode_assists, "Use SVM decode assists when the CPU has them")
 static bool vmcb_clean = true;
 module_param(vmcb_clean, bool, 0444);
 MODULE_PARM_DESC(vmcb_clean, "Use SVM VMCB clean bits when the CPU has them");
+static int virq_inject = -1;
+module_param(virq_inject, int, 0444);
+MODULE_PARM_DESC(virq_inject, "Inject external interrupts as V_IRQ, not through EVENTINJ: 1 yes, 0 no, -1 (default) only under QEMU's TCG, which may deliver an EVENTINJ interrupt twice");
 static bool pause_filter = true;
 module_param(pause_filter, bool, 0444);
 MODULE_PARM_DESC(pause_filter, "Exit on guest PAUSE loops (SVM pause filter) when the CPU has it");
@@ -38,9 +42,17 @@ bool svm_use_decode;
 bool svm_use_vmcb_clean;
 bool svm_use_flush_asid;
 bool svm_use_pause_filter;
+bool svm_use_virq_inject;
 u32 svm_nr_asids;
 u64 svm_iopm_pa, svm_msrpm_pa;
 static struct page *svm_iopm, *svm_msrpm;
+
+/* QEMU's TCG names itself in the hypervisor CPUID leaves. */
+static bool svm_under_qemu_tcg(void)
+{
+	return boot_cpu_has(X86_FEATURE_HYPERVISOR) &&
+	       hypervisor_cpuid_base("TCGTCGTCGTCG", 0);
+}
 
 #define SVM_IOPM_ORDER	2	/* 12 KiB used (APM 15.10.1) */
 #define SVM_MSRPM_ORDER	1	/* 8 KiB (APM 15.11) */
@@ -99,6 +111,10 @@ static int svm_setup(void)
 	svm_use_decode = decode_assists && svm_use_nrips &&
 			 boot_cpu_has(X86_FEATURE_DECODEASSISTS);
 	svm_use_vmcb_clean = vmcb_clean && boot_cpu_has(X86_FEATURE_VMCBCLEAN);
+	svm_use_virq_inject = virq_inject > 0 ||
+			      (virq_inject < 0 && svm_under_qemu_tcg());
+	if (svm_use_virq_inject)
+		pr_info("hvm: injecting interrupts as V_IRQ (virq_inject)\n");
 
 	svm_iopm = alloc_pages(GFP_KERNEL, SVM_IOPM_ORDER);
 	svm_msrpm = alloc_pages(GFP_KERNEL, SVM_MSRPM_ORDER);
@@ -259,9 +275,11 @@ static void svm_vcpu_run(struct hvm_vcpu *vcpu)
 		svm->state_dirty = false;
 	}
 	/* Once hvm moved RIP on, the instruction completed: no STI/MOV SS
-	 * shadow any more. */
+	 * shadow any more, and a step over it is done. */
 	if (vcpu->rip != svm->exit_rip)
 		vmcb->control.int_state &= ~SVM_INT_SHADOW;
+	if (svm->singlestep && vcpu->rip != svm->singlestep_rip)
+		svm_singlestep_done(svm);
 	/* Clean bits tell the CPU what it may keep from its VMCB cache; the
 	 * cache is per CPU, so a VMCB arriving from elsewhere is all dirty. */
 	if (svm_use_vmcb_clean && svm->clean_cpu == cpu)

@@ -32,10 +32,15 @@ struct svm_vcpu {
 	bool nmi_masked;
 	bool awaiting_iret;
 	u64 iret_rip;
-	/* Single-stepping the guest until an NMI can go in; the guest's own
-	 * TF and RF, to put back. */
-	bool nmi_singlestep;
-	u64 nmi_singlestep_flags;
+	/* Single-stepping the guest until an NMI (or, under QEMU's TCG, an
+	 * interrupt held by a shadow) can go in; the guest's own TF and RF,
+	 * to put back. */
+	bool singlestep;
+	u64 singlestep_flags;
+	u64 singlestep_rip;		/* where the step started */
+	/* virq_inject: an interrupt given as V_IRQ that the guest has not
+	 * taken yet (svm_events.c). */
+	bool virq_pending;
 };
 
 struct svm_vm {
@@ -59,6 +64,7 @@ extern bool svm_use_decode;
 extern bool svm_use_vmcb_clean;
 extern bool svm_use_flush_asid;
 extern bool svm_use_pause_filter;
+extern bool svm_use_virq_inject;
 extern u32 svm_nr_asids;
 extern u64 svm_iopm_pa, svm_msrpm_pa;
 
@@ -90,11 +96,12 @@ void svm_inject_exception(struct hvm_vcpu *vcpu, u8 vector, bool has_error,
 void svm_events_exit(struct svm_vcpu *svm);
 int svm_exit_vintr(struct svm_vcpu *svm);
 int svm_exit_iret(struct svm_vcpu *svm);
-bool svm_nmi_singlestep_done(struct svm_vcpu *svm);
+bool svm_singlestep_done(struct svm_vcpu *svm);
 bool svm_event_slot_busy(struct hvm_vcpu *vcpu);
 bool svm_interrupt_allowed(struct hvm_vcpu *vcpu);
 bool svm_nmi_allowed(struct hvm_vcpu *vcpu);
 void svm_inject_irq(struct hvm_vcpu *vcpu, u8 vector);
+void svm_reinject_irq(struct svm_vcpu *svm, u8 vector);
 void svm_inject_nmi(struct hvm_vcpu *vcpu);
 void svm_enable_irq_window(struct hvm_vcpu *vcpu, u8 prio);
 void svm_enable_nmi_window(struct hvm_vcpu *vcpu);

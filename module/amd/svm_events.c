@@ -32,10 +32,14 @@ static void set_intercept(struct svm_vcpu *svm, u32 bit, bool on)
 	svm_mark_dirty(svm, SVM_CLEAN_I);
 }
 
-/* Window requests last one entry: dropped at every exit. */
+/* Window requests last one entry: dropped at every exit.  An injected
+ * V_IRQ stays until the guest takes it. */
 void svm_events_exit(struct svm_vcpu *svm)
 {
 	struct vmcb_control *c = &svm->vmcb->control;
+
+	if (svm->virq_pending && !(c->int_ctl & SVM_V_IRQ))
+		svm->virq_pending = false;
 
 	if (c->intercept_misc1 & SVM_INTERCEPT_VINTR) {
 		c->int_ctl &= ~(SVM_V_IRQ | SVM_V_IGN_TPR | SVM_V_INTR_PRIO_MASK);
@@ -70,7 +74,8 @@ bool svm_event_slot_busy(struct hvm_vcpu *vcpu)
 
 bool svm_interrupt_allowed(struct hvm_vcpu *vcpu)
 {
-	return (vcpu->rflags & X86_EFLAGS_IF) && !in_shadow(vcpu);
+	return (vcpu->rflags & X86_EFLAGS_IF) && !in_shadow(vcpu) &&
+	       !to_svm(vcpu)->virq_pending;
 }
 
 /* The IRET that ends the NMI handler exited before it ran: NMIs stay
@@ -89,9 +94,40 @@ bool svm_nmi_allowed(struct hvm_vcpu *vcpu)
 	return !svm->nmi_masked && !iret_pending(svm) && !in_shadow(vcpu);
 }
 
+/*
+ * With virq_inject, the interrupt goes in as a virtual interrupt with its
+ * vector (APM 15.21.4: V_IRQ, V_INTR_VECTOR, V_IGN_TPR; no VINTR
+ * intercept), which the guest takes at its first instruction boundary
+ * where IF allows, as a real INTR.  QEMU 7.2's TCG delivers an EVENTINJ
+ * interrupt at VMRUN but leaves its vector as a pending exception, and
+ * can deliver it a second time later (Documentation/testing.rst).
+ */
+static void svm_singlestep(struct svm_vcpu *svm);
+
+static void svm_inject_virq(struct svm_vcpu *svm, u8 vector)
+{
+	struct vmcb_control *c = &svm->vmcb->control;
+
+	c->int_ctl |= SVM_V_IRQ | SVM_V_IGN_TPR | SVM_V_INTR_PRIO_MASK;
+	c->int_vector = vector;
+	svm_mark_dirty(svm, SVM_CLEAN_TPR);
+	set_intercept(svm, SVM_INTERCEPT_VINTR, false);
+	svm->virq_pending = true;
+}
+
 void svm_inject_irq(struct hvm_vcpu *vcpu, u8 vector)
 {
-	ctl(vcpu)->event_inj = vector | SVM_EVT_TYPE_INTR | SVM_EVT_VALID;
+	if (svm_use_virq_inject)
+		svm_inject_virq(to_svm(vcpu), vector);
+	else
+		ctl(vcpu)->event_inj = vector | SVM_EVT_TYPE_INTR | SVM_EVT_VALID;
+}
+
+/* An interrupt whose delivery an exit cut short (EXITINTINFO). */
+void svm_reinject_irq(struct svm_vcpu *svm, u8 vector)
+{
+	svm->vmcb->control.event_inj = 0;
+	svm_inject_virq(svm, vector);
 }
 
 void svm_inject_nmi(struct hvm_vcpu *vcpu)
@@ -115,6 +151,19 @@ void svm_enable_irq_window(struct hvm_vcpu *vcpu, u8 prio)
 	struct svm_vcpu *svm = to_svm(vcpu);
 	struct vmcb_control *c = &svm->vmcb->control;
 
+	/* An injected V_IRQ holds the slot; the exit its EOI makes comes
+	 * soon enough for the next one. */
+	if (svm->virq_pending)
+		return;
+	/* QEMU's TCG (where virq_inject is on by default) ignores the VMCB's
+	 * interrupt shadow at VMRUN and would open this window before the
+	 * shadowed instruction (an interrupt between STI and HLT: a lost
+	 * wakeup).  Step over that instruction instead. */
+	if (svm_use_virq_inject && !prio && (vcpu->rflags & X86_EFLAGS_IF) &&
+	    in_shadow(vcpu)) {
+		svm_singlestep(svm);
+		return;
+	}
 	if (prio) {
 		c->intercept_cr |= SVM_INTERCEPT_CR8_WRITE;
 		svm_mark_dirty(svm, SVM_CLEAN_I);
@@ -123,6 +172,19 @@ void svm_enable_irq_window(struct hvm_vcpu *vcpu, u8 prio)
 	c->int_ctl |= SVM_V_IRQ | SVM_V_IGN_TPR | SVM_V_INTR_PRIO_MASK;
 	svm_mark_dirty(svm, SVM_CLEAN_TPR);
 	set_intercept(svm, SVM_INTERCEPT_VINTR, true);
+}
+
+/* One instruction, then a #DB exit (TF, with #DB intercepted). */
+static void svm_singlestep(struct svm_vcpu *svm)
+{
+	struct hvm_vcpu *vcpu = &svm->vcpu;
+
+	if (svm->singlestep)
+		return;
+	svm->singlestep_flags = vcpu->rflags & (X86_EFLAGS_TF | X86_EFLAGS_RF);
+	svm->singlestep_rip = vcpu->rip;
+	vcpu->rflags |= X86_EFLAGS_TF | X86_EFLAGS_RF;
+	svm->singlestep = true;
 }
 
 /*
@@ -134,25 +196,22 @@ void svm_enable_nmi_window(struct hvm_vcpu *vcpu)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
 
-	if (svm->nmi_masked || svm->nmi_singlestep)
-		return;
-	svm->nmi_singlestep_flags = vcpu->rflags & (X86_EFLAGS_TF | X86_EFLAGS_RF);
-	vcpu->rflags |= X86_EFLAGS_TF | X86_EFLAGS_RF;
-	svm->nmi_singlestep = true;
+	if (!svm->nmi_masked)
+		svm_singlestep(svm);
 }
 
 /* The #DB of that single step: ours, not the guest's. */
-bool svm_nmi_singlestep_done(struct svm_vcpu *svm)
+bool svm_singlestep_done(struct svm_vcpu *svm)
 {
 	struct hvm_vcpu *vcpu = &svm->vcpu;
 
-	if (!svm->nmi_singlestep)
+	if (!svm->singlestep)
 		return false;
-	svm->nmi_singlestep = false;
+	svm->singlestep = false;
 	vcpu->rflags = (vcpu->rflags & ~(X86_EFLAGS_TF | X86_EFLAGS_RF)) |
-		       svm->nmi_singlestep_flags;
+		       svm->singlestep_flags;
 	/* The guest's own TF would have trapped here too. */
-	return !(svm->nmi_singlestep_flags & X86_EFLAGS_TF);
+	return !(svm->singlestep_flags & X86_EFLAGS_TF);
 }
 
 void svm_get_events(struct hvm_vcpu *vcpu, struct hvm_vcpu_events *ev)
@@ -177,6 +236,10 @@ void svm_get_events(struct hvm_vcpu *vcpu, struct hvm_vcpu_events *ev)
 			break;
 		}
 	}
+	if (svm->virq_pending) {
+		ev->interrupt.injected = 1;
+		ev->interrupt.nr = ctl(vcpu)->int_vector;
+	}
 	ev->interrupt.shadow = in_shadow(vcpu);
 	ev->nmi.masked = svm->nmi_masked || iret_pending(svm);
 }
@@ -187,6 +250,11 @@ void svm_set_events(struct hvm_vcpu *vcpu, const struct hvm_vcpu_events *ev)
 	struct vmcb_control *c = ctl(vcpu);
 
 	c->event_inj = 0;
+	if (svm->virq_pending) {
+		c->int_ctl &= ~(SVM_V_IRQ | SVM_V_IGN_TPR | SVM_V_INTR_PRIO_MASK);
+		svm_mark_dirty(svm, SVM_CLEAN_TPR);
+		svm->virq_pending = false;
+	}
 	if (ev->interrupt.injected)
 		svm_inject_irq(vcpu, ev->interrupt.nr);
 	if (ev->nmi.injected)

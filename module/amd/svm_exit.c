@@ -56,6 +56,16 @@ static void svm_reinject(struct svm_vcpu *svm)
 	svm->vmcb->control.event_inj = 0;
 	if (!(info & SVM_EVT_VALID) || type == SVM_EVT_TYPE_SOFT)
 		return;
+	/* Exceptions are vectors 0-31: QEMU's TCG records the delivery of a
+	 * V_IRQ as an exception with the interrupt's vector. */
+	if (type == SVM_EVT_TYPE_EXCEPTION && vector >= 32) {
+		type = SVM_EVT_TYPE_INTR;
+		info = (info & ~(u64)SVM_EVT_TYPE_MASK) | SVM_EVT_TYPE_INTR;
+	}
+	if (type == SVM_EVT_TYPE_INTR && svm_use_virq_inject) {
+		svm_reinject_irq(svm, vector);
+		return;
+	}
 	if (type == SVM_EVT_TYPE_EXCEPTION &&
 	    (vector == X86_TRAP_BP || vector == X86_TRAP_OF))
 		return;
@@ -112,7 +122,7 @@ static int svm_exit_npf(struct svm_vcpu *svm)
 	/* The guest's page walk or an event delivery touched MMIO: there is
 	 * no instruction to emulate. */
 	if ((err & SVM_NPF_GUEST_TABLE) ||
-	    (svm->vmcb->control.event_inj & SVM_EVT_VALID))
+	    (svm->vmcb->control.exit_int_info & SVM_EVT_VALID))
 		return svm_exit_unhandled(svm);
 	/* With decode assists the CPU hands over the instruction bytes. */
 	if (svm_use_decode)
@@ -238,6 +248,8 @@ int svm_handle_exit(struct hvm_vcpu *vcpu)
 		return svm_skip(svm, 2);
 	case SVM_EXIT_HLT:
 		svm_skip(svm, 1);
+		if (svm->virq_pending)
+			return 1;	/* an interrupt is on its way: no halt */
 		return hvm_exit_hlt(vcpu);
 	case SVM_EXIT_VINTR:
 		return svm_exit_vintr(svm);
@@ -278,7 +290,7 @@ int svm_handle_exit(struct hvm_vcpu *vcpu)
 		svm_inject_exception(vcpu, X86_TRAP_UD, false, 0);
 		return 1;
 	case SVM_EXIT_EXCP_BASE + X86_TRAP_DB:
-		if (svm_nmi_singlestep_done(svm))
+		if (svm_singlestep_done(svm))
 			return 1;
 		vcpu->dr6 = svm->vmcb->save.dr6;
 		svm_inject_exception(vcpu, X86_TRAP_DB, false, 0);

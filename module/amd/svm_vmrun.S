@@ -37,14 +37,19 @@ SYM_FUNC_START(hvm_svm_vmrun)
 2:	mov %rsi, %rax
 3:	vmload %rax
 4:
+	/*
+	 * With GIF clear, IF=1 only lets interrupts cause #VMEXIT(INTR).  STI
+	 * comes well before VMRUN: its one-instruction shadow must end here,
+	 * not cover VMRUN (QEMU's TCG carries it into the guest's first
+	 * instruction, holding back a V_IRQ there).
+	 */
+	sti
 	HVM_LOAD_GPRS %rdi
 	mov REG_RDI(%rdi), %rdi
 
 	/* Clear CPU buffers where the host asks for it before VMRUN (TSA). */
 	VM_CLEAR_CPU_BUFFERS
 
-	/* With GIF clear, IF=1 only lets interrupts cause #VMEXIT(INTR). */
-	sti
 5:	vmrun %rax
 6:	cli
 

@@ -108,10 +108,12 @@ void svm_vmcb_reset(struct svm_vcpu *svm)
 	svm->vmcb->control.int_ctl &= ~SVM_V_TPR_MASK;
 	svm->vmcb->control.int_state = 0;
 	svm->vmcb->control.event_inj = 0;
+	svm->vmcb->control.int_ctl &= ~(SVM_V_IRQ | SVM_V_IGN_TPR | SVM_V_INTR_PRIO_MASK);
+	svm->virq_pending = false;
 	svm_events_exit(svm);
 	svm->nmi_masked = false;
 	svm->awaiting_iret = false;
-	svm->nmi_singlestep = false;
+	svm->singlestep = false;
 	svm->vmcb->control.intercept_misc1 &= ~SVM_INTERCEPT_IRET;
 
 	memset(vcpu->regs, 0, sizeof(vcpu->regs));

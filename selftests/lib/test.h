@@ -62,9 +62,8 @@ int test_exe_dir(char *buf, size_t size);
  * Emulator limits the harness declares for this test VM, comma-separated
  * in HVM_TEST_QUIRKS (Documentation/testing.rst): "no-intr-exit-if0" (no
  * interrupt exit while the guest's IF is 0, so a spinning guest cannot be
- * kicked), "triple-fault-fatal" (a guest triple fault ends the emulator)
- * "no-xsetbv-intercept" (the guest's XSETBV never exits) and
- * "redelivers-injected-intr" (an injected interrupt may come twice).
+ * kicked), "triple-fault-fatal" (a guest triple fault ends the emulator),
+ * and "no-xsetbv-intercept" (the guest's XSETBV never exits).
  */
 bool test_quirk(const char *name);
 #define TEST_SKIP_ON_QUIRK(name, why)						\
