@@ -102,15 +102,19 @@ static void spin_on_stack(__u64 top, unsigned long loops)
 		     : "rbx", "memory", "cc");
 }
 
-/* Until @n vCPUs have arrived (bounded: a vCPU that died must not
- * leave the other spinning forever); IF as the caller has it. */
+/* Until @n vCPUs have arrived, for at most 30 s (a vCPU that died must
+ * not leave the other spinning forever; one the emulator runs less
+ * often may be seconds behind); IF as the caller has it. */
 static void barrier(__u64 n)
 {
-	unsigned long i;
+	__u32 khz, b, c, d;
+	__u64 end;
 
+	cpuid(0x40000010, 0, &khz, &b, &c, &d);	/* hvm's TSC kHz */
+	end = rdtsc() + 30000ULL * khz;
 	__atomic_fetch_add(&ready, 1, __ATOMIC_SEQ_CST);
-	for (i = 0; ready < n; i++) {
-		GUEST_ASSERT(i < 20000000);
+	while (ready < n) {
+		GUEST_ASSERT(rdtsc() < end);
 		asm volatile("pause");
 	}
 }

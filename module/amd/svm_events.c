@@ -72,10 +72,25 @@ bool svm_event_slot_busy(struct hvm_vcpu *vcpu)
 	return ctl(vcpu)->event_inj & SVM_EVT_VALID;
 }
 
+/*
+ * Our single step is over once hvm moved RIP on (it emulated the
+ * instruction).  While it lasts nothing goes in: the event's frame would
+ * carry our TF, and an IRET to it later, maybe from another task, would
+ * trap where hvm no longer expects the #DB.
+ */
+static bool stepping(struct svm_vcpu *svm)
+{
+	if (svm->singlestep && svm->vcpu.rip != svm->singlestep_rip)
+		svm_singlestep_done(svm);
+	return svm->singlestep;
+}
+
 bool svm_interrupt_allowed(struct hvm_vcpu *vcpu)
 {
+	struct svm_vcpu *svm = to_svm(vcpu);
+
 	return (vcpu->rflags & X86_EFLAGS_IF) && !in_shadow(vcpu) &&
-	       !to_svm(vcpu)->virq_pending;
+	       !svm->virq_pending && !stepping(svm);
 }
 
 /* The IRET that ends the NMI handler exited before it ran: NMIs stay
@@ -91,7 +106,8 @@ bool svm_nmi_allowed(struct hvm_vcpu *vcpu)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
 
-	return !svm->nmi_masked && !iret_pending(svm) && !in_shadow(vcpu);
+	return !svm->nmi_masked && !iret_pending(svm) && !in_shadow(vcpu) &&
+	       !stepping(svm);
 }
 
 /*
@@ -152,8 +168,8 @@ void svm_enable_irq_window(struct hvm_vcpu *vcpu, u8 prio)
 	struct vmcb_control *c = &svm->vmcb->control;
 
 	/* An injected V_IRQ holds the slot; the exit its EOI makes comes
-	 * soon enough for the next one. */
-	if (svm->virq_pending)
+	 * soon enough for the next one.  A single step ends in an exit. */
+	if (svm->virq_pending || stepping(svm))
 		return;
 	/* QEMU's TCG (where virq_inject is on by default) ignores the VMCB's
 	 * interrupt shadow at VMRUN and would open this window before the
