@@ -75,6 +75,7 @@ struct hvm_msr_state {
 	u64 mtrr_fixed[11];		/* 64K_00000, 16K_80000/A0000, 4K_... */
 	u64 mcg_status;
 	u64 tsc_adjust;			/* IA32_TSC_ADJUST (SDM 17.17.3) */
+	u64 hwcr;			/* AMD HWCR: 0 or McStatusWrEn */
 };
 
 /* vcpu->mode, as KVM's: lets a requester know whether to send an IPI. */

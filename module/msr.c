@@ -4,8 +4,8 @@
  * use directly are not intercepted at all (the backend's bitmap allow-list;
  * the backend still reads and writes them for user space); EFER and PAT
  * live in the backend's state; TSC, TSC_ADJUST, TSC_AUX, APIC_BASE,
- * MISC_ENABLE, the MTRRs and the machine-check globals are kept here; every
- * other MSR raises #GP in the guest.
+ * MISC_ENABLE, AMD's HWCR, the MTRRs and the machine-check globals are kept
+ * here; every other MSR raises #GP in the guest.
  */
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -164,6 +164,21 @@ static int msr_kept(struct hvm_vcpu *vcpu, u32 index, u64 *data, bool write,
 	case MSR_IA32_UCODE_REV:		/* microcode revision: none */
 		if (!write)
 			*data = 0;
+		return 0;
+	case MSR_K7_HWCR:
+		/* AMD's hardware configuration, which Linux reads on family
+		 * 15h and more.  As KVM: writes to the flush filter, IGNNE
+		 * and TLB cache bits are ignored; McStatusWrEn (bit 18) is
+		 * kept; any other bit refused. */
+		if (write) {
+			u64 v = *data & ~(BIT_ULL(3) | BIT_ULL(6) | BIT_ULL(8));
+
+			if (v && v != BIT_ULL(18) && !host)
+				return -EINVAL;
+			m->hwcr = v & BIT_ULL(18);
+		} else {
+			*data = m->hwcr;
+		}
 		return 0;
 	case MSR_AMD64_NB_CFG:			/* as KVM: reads 0, writes ignored */
 	case MSR_FAM10H_MMIO_CONF_BASE:		/* no MMCONFIG: Linux reads it */

@@ -32,6 +32,7 @@
 #define MSR_STAR		0xc0000081
 #define MSR_LSTAR		0xc0000082
 #define MSR_FS_BASE		0xc0000100
+#define MSR_HWCR		0xc0010015
 #define MSR_BOGUS		0x12345678
 
 /* RCX = MSR: RDMSR, report EDX:EAX.  RSI = value: WRMSR, then RDMSR. */
@@ -124,6 +125,7 @@ static enum test_result test_kept_msrs_roundtrip(void)
 		{ MSR_MTRR_FIX64K, 0x0606060606060606ULL },
 		{ MSR_MTRR_FIX4K_F8000, 0x0505050505050505ULL },
 		{ MSR_MCG_STATUS, 0 },
+		{ MSR_HWCR, 1U << 18 },				/* McStatusWrEn */
 	};
 	enum test_result r;
 	unsigned int i;
@@ -132,6 +134,11 @@ static enum test_result test_kept_msrs_roundtrip(void)
 	int vec;
 
 	TVM_CREATE(&t, HVM_MODE_LONG64, guest_msr);
+	r = guest_rdmsr(&t, MSR_HWCR, &val, &vec);
+	if (r != TEST_PASS)
+		return r;
+	TEST_ASSERT(vec < 0 && val == 0, "HWCR at reset: 0x%" PRIx64 " (vector %d)",
+		    (uint64_t)val, vec);
 	r = guest_rdmsr(&t, MSR_APIC_BASE, &val, &vec);
 	if (r != TEST_PASS)
 		return r;
@@ -163,6 +170,7 @@ static enum test_result test_refused_msrs_gp(void)
 		{ MSR_APIC_BASE, 0xfee00001, true },		/* reserved bit 0 */
 		{ MSR_MTRR_DEF_TYPE, 0x1000, true },		/* reserved bit 12 */
 		{ MSR_MCG_STATUS, 1, true },
+		{ MSR_HWCR, 1, true },				/* SmmLock */
 		{ MSR_BOGUS, 0, false },
 		{ MSR_BOGUS, 0, true },
 		{ 0x48, 0, false },				/* SPEC_CTRL */
@@ -352,7 +360,7 @@ static enum test_result test_get_set_msrs(void)
 }
 
 static const struct test_case cases[] = {
-	{ "APIC_BASE, MISC_ENABLE, MTRRs, MCG_STATUS keep what the guest writes",
+	{ "APIC_BASE, MISC_ENABLE, MTRRs, MCG_STATUS, HWCR keep what the guest writes",
 	  test_kept_msrs_roundtrip },
 	{ "read-only MSRs, reserved bits, unknown MSRs and SPEC_CTRL raise #GP",
 	  test_refused_msrs_gp },

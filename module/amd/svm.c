@@ -275,11 +275,9 @@ static void svm_vcpu_run(struct hvm_vcpu *vcpu)
 		svm->state_dirty = false;
 	}
 	/* Once hvm moved RIP on, the instruction completed: no STI/MOV SS
-	 * shadow any more, and a step over it is done. */
+	 * shadow any more. */
 	if (vcpu->rip != svm->exit_rip)
 		vmcb->control.int_state &= ~SVM_INT_SHADOW;
-	if (svm->singlestep && vcpu->rip != svm->singlestep_rip)
-		svm_singlestep_done(svm);	/* as stepping() */
 	/* Clean bits tell the CPU what it may keep from its VMCB cache; the
 	 * cache is per CPU, so a VMCB arriving from elsewhere is all dirty. */
 	if (svm_use_vmcb_clean && svm->clean_cpu == cpu)

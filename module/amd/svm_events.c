@@ -73,15 +73,15 @@ bool svm_event_slot_busy(struct hvm_vcpu *vcpu)
 }
 
 /*
- * Our single step is over once hvm moved RIP on (it emulated the
- * instruction).  While it lasts nothing goes in: the event's frame would
- * carry our TF, and an IRET to it later, maybe from another task, would
- * trap where hvm no longer expects the #DB.
+ * Our single step lasts until its #DB exit, even when hvm emulated the
+ * instruction (the guest then steps the next one): Bochs 2.7 keeps a step
+ * pending across an intercepted HLT and traps after the guest's next
+ * instruction anyway.  While it lasts nothing goes in: the event's frame
+ * would carry our TF, and an IRET to it later, maybe from another task,
+ * would trap where hvm no longer expects the #DB.
  */
 static bool stepping(struct svm_vcpu *svm)
 {
-	if (svm->singlestep && svm->vcpu.rip != svm->singlestep_rip)
-		svm_singlestep_done(svm);
 	return svm->singlestep;
 }
 
@@ -198,7 +198,6 @@ static void svm_singlestep(struct svm_vcpu *svm)
 	if (svm->singlestep)
 		return;
 	svm->singlestep_flags = vcpu->rflags & (X86_EFLAGS_TF | X86_EFLAGS_RF);
-	svm->singlestep_rip = vcpu->rip;
 	vcpu->rflags |= X86_EFLAGS_TF | X86_EFLAGS_RF;
 	svm->singlestep = true;
 }
