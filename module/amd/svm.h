@@ -37,6 +37,7 @@ struct svm_vcpu {
 	 * to put back. */
 	bool singlestep;
 	u64 singlestep_flags;
+	u64 singlestep_rip;		/* where the step started */
 	/* virq_inject: an interrupt given as V_IRQ that the guest has not
 	 * taken yet (svm_events.c). */
 	bool virq_pending;

@@ -73,15 +73,20 @@ bool svm_event_slot_busy(struct hvm_vcpu *vcpu)
 }
 
 /*
- * Our single step lasts until its #DB exit, even when hvm emulated the
- * instruction (the guest then steps the next one): Bochs 2.7 keeps a step
- * pending across an intercepted HLT and traps after the guest's next
- * instruction anyway.  While it lasts nothing goes in: the event's frame
- * would carry our TF, and an IRET to it later, maybe from another task,
- * would trap where hvm no longer expects the #DB.
+ * While our single step lasts nothing goes in: the event's frame would
+ * carry our TF, and an IRET to it later, maybe from another task, would
+ * trap where hvm no longer expects the #DB.  It lasts until its #DB exit,
+ * even when hvm emulated the instruction (the guest then steps the next
+ * one): Bochs 2.7 keeps a step pending across an intercepted HLT and traps
+ * after the guest's next instruction anyway.  Under QEMU's TCG
+ * (virq_inject) it ends once hvm moved RIP on: there the longer step left
+ * a halted test guest without its timer interrupt now and then.
  */
 static bool stepping(struct svm_vcpu *svm)
 {
+	if (svm_use_virq_inject && svm->singlestep &&
+	    svm->vcpu.rip != svm->singlestep_rip)
+		svm_singlestep_done(svm);
 	return svm->singlestep;
 }
 
@@ -198,6 +203,7 @@ static void svm_singlestep(struct svm_vcpu *svm)
 	if (svm->singlestep)
 		return;
 	svm->singlestep_flags = vcpu->rflags & (X86_EFLAGS_TF | X86_EFLAGS_RF);
+	svm->singlestep_rip = vcpu->rip;
 	vcpu->rflags |= X86_EFLAGS_TF | X86_EFLAGS_RF;
 	svm->singlestep = true;
 }
