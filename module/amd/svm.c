@@ -278,10 +278,7 @@ static void svm_vcpu_run(struct hvm_vcpu *vcpu)
 	 * shadow any more. */
 	if (vcpu->rip != svm->exit_rip)
 		vmcb->control.int_state &= ~SVM_INT_SHADOW;
-	/* Under TCG a step ends there too (svm_events.c, stepping()). */
-	if (svm_use_virq_inject && svm->singlestep &&
-	    vcpu->rip != svm->singlestep_rip)
-		svm_singlestep_done(svm);
+	svm_stepping(svm);	/* under TCG a step ends there too */
 	/* Clean bits tell the CPU what it may keep from its VMCB cache; the
 	 * cache is per CPU, so a VMCB arriving from elsewhere is all dirty. */
 	if (svm_use_vmcb_clean && svm->clean_cpu == cpu)

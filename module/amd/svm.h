@@ -97,6 +97,7 @@ void svm_events_exit(struct svm_vcpu *svm);
 int svm_exit_vintr(struct svm_vcpu *svm);
 int svm_exit_iret(struct svm_vcpu *svm);
 bool svm_singlestep_done(struct svm_vcpu *svm);
+bool svm_stepping(struct svm_vcpu *svm);
 bool svm_event_slot_busy(struct hvm_vcpu *vcpu);
 bool svm_interrupt_allowed(struct hvm_vcpu *vcpu);
 bool svm_nmi_allowed(struct hvm_vcpu *vcpu);

@@ -82,7 +82,7 @@ bool svm_event_slot_busy(struct hvm_vcpu *vcpu)
  * (virq_inject) it ends once hvm moved RIP on: there the longer step left
  * a halted test guest without its timer interrupt now and then.
  */
-static bool stepping(struct svm_vcpu *svm)
+bool svm_stepping(struct svm_vcpu *svm)
 {
 	if (svm_use_virq_inject && svm->singlestep &&
 	    svm->vcpu.rip != svm->singlestep_rip)
@@ -95,7 +95,7 @@ bool svm_interrupt_allowed(struct hvm_vcpu *vcpu)
 	struct svm_vcpu *svm = to_svm(vcpu);
 
 	return (vcpu->rflags & X86_EFLAGS_IF) && !in_shadow(vcpu) &&
-	       !svm->virq_pending && !stepping(svm);
+	       !svm->virq_pending && !svm_stepping(svm);
 }
 
 /* The IRET that ends the NMI handler exited before it ran: NMIs stay
@@ -112,7 +112,7 @@ bool svm_nmi_allowed(struct hvm_vcpu *vcpu)
 	struct svm_vcpu *svm = to_svm(vcpu);
 
 	return !svm->nmi_masked && !iret_pending(svm) && !in_shadow(vcpu) &&
-	       !stepping(svm);
+	       !svm_stepping(svm);
 }
 
 /*
@@ -174,7 +174,7 @@ void svm_enable_irq_window(struct hvm_vcpu *vcpu, u8 prio)
 
 	/* An injected V_IRQ holds the slot; the exit its EOI makes comes
 	 * soon enough for the next one.  A single step ends in an exit. */
-	if (svm->virq_pending || stepping(svm))
+	if (svm->virq_pending || svm_stepping(svm))
 		return;
 	/* QEMU's TCG (where virq_inject is on by default) ignores the VMCB's
 	 * interrupt shadow at VMRUN and would open this window before the
