@@ -102,20 +102,6 @@ static struct {
 	__u64 spin_us;		/* per round, after the exits */
 } fpu_guest;
 
-static inline void xsetbv(__u32 index, __u64 value)
-{
-	asm volatile("xsetbv" : : "c"(index), "a"((__u32)value),
-		     "d"((__u32)(value >> 32)) : "memory");
-}
-
-static inline __u64 xgetbv(__u32 index)
-{
-	__u32 lo, hi;
-
-	asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(index));
-	return lo | ((__u64)hi << 32);
-}
-
 /* SSE as an OS enables it; AVX too (CR4.OSXSAVE, XCR0 = x87|SSE|YMM). */
 static void guest_fpu_enable(bool avx)
 {

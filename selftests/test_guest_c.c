@@ -13,6 +13,7 @@
 
 #define VECTOR_UD		6
 #define VECTOR_GP		13
+#define VECTOR_PF		14
 #define VECTOR_SOFT		0x40
 
 #define MSR_SYSENTER_ESP	0x175
@@ -426,6 +427,60 @@ static enum test_result test_sse_kept(void)
 	return TEST_PASS;
 }
 
+/* ---- Faulting instructions: GUEST_SAFE_BEGIN/END -------------------------- */
+
+#define UNMAPPED_GVA	HVM_SYS_IDENTITY_MAP	/* the first byte above the map */
+
+static void guest_safe(void)
+{
+	__u64 v = 0x55;
+	__u32 lo = 0;
+
+	guest_safe_init();
+	GUEST_ASSERT_EQ(rdmsr_safe(MSR_BOGUS, &v), VECTOR_GP);
+	GUEST_ASSERT_EQ(guest_fault.error_code, 0);
+	GUEST_ASSERT_EQ(v, 0x55);
+	GUEST_ASSERT_EQ(wrmsr_safe(MSR_SYSENTER_ESP, 0x1234), GUEST_NO_FAULT);
+	GUEST_ASSERT_EQ(rdmsr_safe(MSR_SYSENTER_ESP, &v), GUEST_NO_FAULT);
+	GUEST_ASSERT_EQ(v, 0x1234);
+
+	/* a read of a not-present page: #PF, error code 0, CR2 the address */
+	asm volatile(GUEST_SAFE_BEGIN "movl (%1), %0" GUEST_SAFE_END
+		     : "+r"(lo) : "r"(UNMAPPED_GVA) : "r11", "memory");
+	GUEST_ASSERT_EQ(guest_fault.vector, VECTOR_PF);
+	GUEST_ASSERT_EQ(guest_fault.error_code, 0);
+	GUEST_ASSERT_EQ(guest_fault.cr2, UNMAPPED_GVA);
+	GUEST_ASSERT_EQ(lo, 0);
+
+	/* outside: the guest stops, the host hears vector and RIP */
+	asm volatile("lea 1f(%%rip), %%rax\n\t"
+		     "out %%eax, $" STR(UCALL_PORT_REPORT) "\n"
+		     "1: ud2" : : : "rax", "memory");
+}
+
+/* rdmsr_safe()/wrmsr_safe() and a GUEST_SAFE read: #GP and #PF come back
+ * with vector, error code and CR2; an exception outside fails the guest
+ * naming vector and RIP. */
+static enum test_result test_safe(void)
+{
+	struct ucall uc;
+	struct tvm t;
+	__u64 rip;
+
+	TVM_CREATE_C(&t, guest_safe);
+	EXPECT_UCALL(t.vcpu, &uc, UCALL_REPORT);
+	rip = uc.value;
+	test_diag("a UD2 outside GUEST_SAFE at 0x%" PRIx64 " must fail the guest:",
+		  (uint64_t)rip);
+	TEST_ASSERT(tvm_run_to_done(&t, &uc) == TEST_FAIL && uc.type == UCALL_ASSERT,
+		    "UD2 outside GUEST_SAFE: ucall type %d", uc.type);
+	TEST_ASSERT(uc.args[4] && uc.args[2] == VECTOR_UD && uc.args[3] == rip,
+		    "reported vector %" PRIu64 " at 0x%" PRIx64, (uint64_t)uc.args[2],
+		    (uint64_t)uc.args[3]);
+	tvm_destroy(&t);
+	return TEST_PASS;
+}
+
 static const struct test_case cases[] = {
 	{ "a C guest calls functions, reads globals (as at creation) and .rodata; its writes stay its own",
 	  test_c_compute },
@@ -441,6 +496,8 @@ static const struct test_case cases[] = {
 	  test_soft_int },
 	{ "xmm0-15 set by the guest survive 1000 exits to user space",
 	  test_sse_kept },
+	{ "GUEST_SAFE: #GP and #PF resume after the access with vector, error code, CR2; UD2 outside fails",
+	  test_safe },
 };
 
 int main(void)

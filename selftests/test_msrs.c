@@ -4,7 +4,8 @@
  * MISC_ENABLE, the MTRRs and the machine-check globals for the guest,
  * refuses what the hardware would (#GP), and lets user space read and
  * write them all, and the MSRs the guest uses directly, with
- * HVM_GET_MSRS / HVM_SET_MSRS.
+ * HVM_GET_MSRS / HVM_SET_MSRS.  Guest code in C (lib/guest_c.h): it checks
+ * what it reads itself, #GP through rdmsr_safe()/wrmsr_safe().
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -12,7 +13,7 @@
 #include <sys/ioctl.h>
 #include <x86intrin.h>
 
-#include "guest.h"
+#include "guest_c.h"
 #include "test.h"
 
 #define MSR_TSC			0x10
@@ -34,264 +35,215 @@
 #define MSR_FS_BASE		0xc0000100
 #define MSR_HWCR		0xc0010015
 #define MSR_BOGUS		0x12345678
+#define MSR_SPEC_CTRL		0x48
 
-/* RCX = MSR: RDMSR, report EDX:EAX.  RSI = value: WRMSR, then RDMSR. */
-GUEST_ASM(guest_msr, ".code64",
-	"msr_read: rdmsr\n\t"
-	"shl $32, %rdx\n\t"
-	"mov %eax, %eax\n\t"
-	"or %rdx, %rax\n\t"
-	G_REPORT
-	G_DONE
-	"msr_write: mov %rsi, %rax\n\t"
-	"mov %rsi, %rdx\n\t"
-	"shr $32, %rdx\n\t"
-	"wrmsr\n\t"
-	"jmp msr_read\n"
-	/* RDTSC, RDMSR(TSC), RDTSC: report all three */
-	"msr_tsc: rdtsc\n\t"
-	"shl $32, %rdx\n\t"
-	"or %rdx, %rax\n\t"
-	"mov %rax, %r8\n\t"
-	"mov $0x10, %ecx\n\t"
-	"rdmsr\n\t"
-	"shl $32, %rdx\n\t"
-	"or %rdx, %rax\n\t"
-	"mov %rax, %r9\n\t"
-	"rdtsc\n\t"
-	"shl $32, %rdx\n\t"
-	"or %rdx, %rax\n\t"
-	"mov %rax, %r10\n\t"
-	"mov %r8, %rax\n\t"
-	G_REPORT
-	"mov %r9, %rax\n\t"
-	G_REPORT
-	"mov %r10, %rax\n\t"
-	G_REPORT
-	G_DONE);
-GUEST_LABEL(msr_read);
-GUEST_LABEL(msr_write);
-GUEST_LABEL(msr_tsc);
+#define VECTOR_GP		13
 
-/* Runs the guest at label with RCX/RSI; up to 3 reports, or the vector
- * of an exception (*vector, else -1). */
-static enum test_result msr_guest(struct tvm *t, const unsigned char *label,
-				  __u64 rcx, __u64 rsi, __u64 *out, unsigned int nout,
-				  int *vector)
+/* ---- Guest side ---------------------------------------------------------- */
+
+/* The MSR's value, or the guest stops: the read raised vector. */
+static __u64 guest_rdmsr_ok(__u32 msr, const char *what)
 {
-	struct hvm_regs regs;
-	unsigned int nr;
-	struct ucall uc;
+	__u64 value = 0;
 
-	TEST_ASSERT_ERRNO(!tvm_set_entry(t, label), "entry");
-	TEST_ASSERT_ERRNO(!hvm_vcpu_get_regs(t->vcpu, &regs), "GET_REGS");
-	regs.rcx = rcx;
-	regs.rsi = rsi;
-	TEST_ASSERT_ERRNO(!hvm_vcpu_set_regs(t->vcpu, &regs), "SET_REGS");
-	*vector = -1;
-	switch (ucall_run_collect(t->vcpu, &uc, out, nout, &nr)) {
-	case UCALL_DONE:
-		TEST_ASSERT(nr == nout, "%u reports, expected %u", nr, nout);
-		return TEST_PASS;
-	case UCALL_EXCEPTION:
-		*vector = uc.value;
-		return TEST_PASS;
-	default:
-		ucall_describe(t->vcpu, &uc);
-		return test_fail("the guest did not finish");
-	}
+	GUEST_ASSERT_EQ_MSG(rdmsr_safe(msr, &value), GUEST_NO_FAULT, what);
+	return value;
 }
 
-static enum test_result guest_rdmsr(struct tvm *t, __u32 msr, __u64 *val, int *vector)
+static void guest_wrmsr_ok(__u32 msr, __u64 value, const char *what)
 {
-	return msr_guest(t, msr_read, msr, 0, val, 1, vector);
-}
-
-static enum test_result guest_wrmsr(struct tvm *t, __u32 msr, __u64 val, __u64 *back,
-				    int *vector)
-{
-	return msr_guest(t, msr_write, msr, val, back, 1, vector);
+	GUEST_ASSERT_EQ_MSG(wrmsr_safe(msr, value), GUEST_NO_FAULT, what);
 }
 
 /* Each kept MSR reads its reset value and keeps what the guest writes. */
-static enum test_result test_kept_msrs_roundtrip(void)
-{
-	static const struct { __u32 msr; __u64 value; } cases[] = {
-		{ MSR_MISC_ENABLE, 0x1801 },
-		{ MSR_APIC_BASE, 0xfee00900 },
-		{ MSR_MTRR_DEF_TYPE, 0xc06 },
-		{ MSR_MTRR_BASE0, 0x6 },
-		{ MSR_MTRR_MASK7, 0xfffff0000800ULL },
-		{ MSR_MTRR_FIX64K, 0x0606060606060606ULL },
-		{ MSR_MTRR_FIX4K_F8000, 0x0505050505050505ULL },
-		{ MSR_MCG_STATUS, 0 },
-		{ MSR_HWCR, 1U << 18 },				/* McStatusWrEn */
-	};
-	enum test_result r;
-	unsigned int i;
-	__u64 val;
-	struct tvm t;
-	int vec;
+static const struct { __u32 msr; __u64 value; const char *what; } kept[] = {
+	{ MSR_MISC_ENABLE, 0x1801, "MISC_ENABLE read back" },
+	{ MSR_APIC_BASE, 0xfee00900, "APIC_BASE read back" },
+	{ MSR_MTRR_DEF_TYPE, 0xc06, "MTRRdefType read back" },
+	{ MSR_MTRR_BASE0, 0x6, "MTRRphysBase0 read back" },
+	{ MSR_MTRR_MASK7, 0xfffff0000800ULL, "MTRRphysMask7 read back" },
+	{ MSR_MTRR_FIX64K, 0x0606060606060606ULL, "MTRRfix64K read back" },
+	{ MSR_MTRR_FIX4K_F8000, 0x0505050505050505ULL, "MTRRfix4K_F8000 read back" },
+	{ MSR_MCG_STATUS, 0, "MCG_STATUS read back" },
+	{ MSR_HWCR, 1U << 18, "HWCR (McStatusWrEn) read back" },
+};
 
-	TVM_CREATE(&t, HVM_MODE_LONG64, guest_msr);
-	r = guest_rdmsr(&t, MSR_HWCR, &val, &vec);
-	if (r != TEST_PASS)
-		return r;
-	TEST_ASSERT(vec < 0 && val == 0, "HWCR at reset: 0x%" PRIx64 " (vector %d)",
-		    (uint64_t)val, vec);
-	r = guest_rdmsr(&t, MSR_APIC_BASE, &val, &vec);
-	if (r != TEST_PASS)
-		return r;
-	TEST_ASSERT(vec < 0 && val == 0xfee00900, "APIC_BASE of vCPU 0: 0x%" PRIx64
-		    " (vector %d)", (uint64_t)val, vec);
-	r = guest_rdmsr(&t, MSR_MTRR_CAP, &val, &vec);
-	if (r != TEST_PASS)
-		return r;
-	TEST_ASSERT(vec < 0 && val == 0x508, "MTRRcap 0x%" PRIx64, (uint64_t)val);
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		r = guest_wrmsr(&t, cases[i].msr, cases[i].value, &val, &vec);
-		if (r != TEST_PASS)
-			return r;
-		TEST_ASSERT(vec < 0 && val == cases[i].value,
-			    "MSR 0x%x: wrote 0x%" PRIx64 ", read 0x%" PRIx64 " (vector %d)",
-			    cases[i].msr, (uint64_t)cases[i].value, (uint64_t)val, vec);
+static void guest_kept_msrs(void)
+{
+	unsigned int i;
+
+	guest_safe_init();
+	GUEST_ASSERT_EQ_MSG(guest_rdmsr_ok(MSR_HWCR, "RDMSR HWCR"), 0, "HWCR at reset");
+	GUEST_ASSERT_EQ_MSG(guest_rdmsr_ok(MSR_APIC_BASE, "RDMSR APIC_BASE"), 0xfee00900,
+			    "APIC_BASE of vCPU 0 at reset");
+	GUEST_ASSERT_EQ_MSG(guest_rdmsr_ok(MSR_MTRR_CAP, "RDMSR MTRRcap"), 0x508, "MTRRcap");
+	for (i = 0; i < ARRAY_SIZE(kept); i++) {
+		guest_wrmsr_ok(kept[i].msr, kept[i].value, kept[i].what);
+		GUEST_ASSERT_EQ_MSG(guest_rdmsr_ok(kept[i].msr, kept[i].what),
+				    kept[i].value, kept[i].what);
 	}
-	tvm_destroy(&t);
-	return TEST_PASS;
 }
 
-/* What the hardware refuses raises #GP: read-only MSRs, reserved bits,
+/* What the hardware refuses raises #GP(0): read-only MSRs, reserved bits,
  * unknown MSRs. */
-static enum test_result test_refused_msrs_gp(void)
-{
-	static const struct { __u32 msr; __u64 value; bool write; } cases[] = {
-		{ MSR_MTRR_CAP, 0, true },
-		{ MSR_MCG_CAP, 0, true },
-		{ MSR_APIC_BASE, 0xfee00001, true },		/* reserved bit 0 */
-		{ MSR_MTRR_DEF_TYPE, 0x1000, true },		/* reserved bit 12 */
-		{ MSR_MCG_STATUS, 1, true },
-		{ MSR_HWCR, 1, true },				/* SmmLock */
-		{ MSR_BOGUS, 0, false },
-		{ MSR_BOGUS, 0, true },
-		{ 0x48, 0, false },				/* SPEC_CTRL */
-	};
-	enum test_result r;
-	unsigned int i;
-	struct tvm t;
-	__u64 val;
-	int vec;
+static const struct { __u32 msr; __u64 value; bool write; const char *what; } refused[] = {
+	{ MSR_MTRR_CAP, 0, true, "WRMSR MTRRcap (read-only)" },
+	{ MSR_MCG_CAP, 0, true, "WRMSR MCG_CAP (read-only)" },
+	{ MSR_APIC_BASE, 0xfee00001, true, "WRMSR APIC_BASE reserved bit 0" },
+	{ MSR_MTRR_DEF_TYPE, 0x1000, true, "WRMSR MTRRdefType reserved bit 12" },
+	{ MSR_MCG_STATUS, 1, true, "WRMSR MCG_STATUS non-zero" },
+	{ MSR_HWCR, 1, true, "WRMSR HWCR SmmLock" },
+	{ MSR_BOGUS, 0, false, "RDMSR of an unknown MSR" },
+	{ MSR_BOGUS, 0, true, "WRMSR of an unknown MSR" },
+	{ MSR_SPEC_CTRL, 0, false, "RDMSR SPEC_CTRL (not offered)" },
+};
 
-	TVM_CREATE(&t, HVM_MODE_LONG64, guest_msr);
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		r = cases[i].write ? guest_wrmsr(&t, cases[i].msr, cases[i].value, &val, &vec) :
-				     guest_rdmsr(&t, cases[i].msr, &val, &vec);
-		if (r != TEST_PASS)
-			return r;
-		TEST_ASSERT(vec == 13, "%s of MSR 0x%x: vector %d, expected #GP",
-			    cases[i].write ? "WRMSR" : "RDMSR", cases[i].msr, vec);
+static void guest_refused_msrs(void)
+{
+	unsigned int i;
+	__u64 value;
+
+	guest_safe_init();
+	for (i = 0; i < ARRAY_SIZE(refused); i++) {
+		int vector = refused[i].write ? wrmsr_safe(refused[i].msr, refused[i].value) :
+						rdmsr_safe(refused[i].msr, &value);
+
+		GUEST_ASSERT_EQ_MSG(vector, VECTOR_GP, refused[i].what);
+		GUEST_ASSERT_EQ_MSG(guest_fault.error_code, 0, refused[i].what);
 	}
-	tvm_destroy(&t);
-	return TEST_PASS;
 }
 
-/* The guest's TSC starts near 0, runs forward, and RDMSR agrees with RDTSC;
- * a WRMSR moves it. */
-static enum test_result test_guest_tsc(void)
+/* RDTSC, RDMSR(TSC), RDTSC in order; the last one reported. */
+static __u64 guest_tsc_in_order(void)
 {
-	enum test_result r;
-	__u64 host, v[3];
-	struct tvm t;
-	int vec;
+	__u64 a = rdtsc(), b = guest_rdmsr_ok(MSR_TSC, "RDMSR TSC"), c = rdtsc();
 
-	TVM_CREATE(&t, HVM_MODE_LONG64, guest_msr);
-	r = msr_guest(&t, msr_tsc, 0, 0, v, 3, &vec);
-	if (r != TEST_PASS)
-		return r;
-	host = __rdtsc();
-	test_diag("guest TSC %" PRIu64 " %" PRIu64 " %" PRIu64 ", host %" PRIu64,
-		  (uint64_t)v[0], (uint64_t)v[1], (uint64_t)v[2], (uint64_t)host);
-	TEST_ASSERT(vec < 0 && v[0] <= v[1] && v[1] <= v[2],
-		    "RDTSC/RDMSR/RDTSC out of order");
-	TEST_ASSERT(v[2] < host, "the guest TSC is not offset from the host's");
-	r = guest_wrmsr(&t, MSR_TSC, 1ULL << 50, &v[0], &vec);
-	if (r != TEST_PASS)
-		return r;
-	TEST_ASSERT(vec < 0 && v[0] >= 1ULL << 50 && v[0] < (1ULL << 50) + (1ULL << 40),
-		    "after WRMSR 2^50 the TSC reads %" PRIu64, (uint64_t)v[0]);
-	r = msr_guest(&t, msr_tsc, 0, 0, v, 3, &vec);
-	if (r != TEST_PASS)
-		return r;
-	TEST_ASSERT(v[0] >= 1ULL << 50 && v[0] <= v[2], "RDTSC %" PRIu64 " after the write",
-		    (uint64_t)v[0]);
-	tvm_destroy(&t);
-	return TEST_PASS;
+	GUEST_ASSERT(a <= b && b <= c);
+	return c;
+}
+
+/* The TSC runs forward and agrees with RDMSR; the host checks it is below
+ * its own; WRMSR moves it. */
+static void guest_tsc(void)
+{
+	__u64 v;
+
+	guest_safe_init();
+	guest_report(guest_tsc_in_order());
+	guest_wrmsr_ok(MSR_TSC, 1ULL << 50, "WRMSR TSC");
+	v = guest_rdmsr_ok(MSR_TSC, "RDMSR TSC");
+	GUEST_ASSERT(v >= 1ULL << 50 && v < (1ULL << 50) + (1ULL << 40));
+	GUEST_ASSERT(guest_tsc_in_order() >= 1ULL << 50);
 }
 
 /*
  * IA32_TSC_ADJUST (SDM 17.17.3), in CPUID.7.0:EBX[1]: reads 0 at reset; a
  * guest write to it moves the TSC by the same amount, a guest write to the
- * TSC moves it by the TSC's change; user space sets either alone.
+ * TSC moves it by the TSC's change.
  */
-static enum test_result test_tsc_adjust(void)
-{
-	const __u64 step = 1ULL << 44, slack = 1ULL << 40;
-	struct hvm_cpuid_entry *e;
-	struct hvm_cpuid *cpuid;
-	__u64 before, val, v[3];
-	enum test_result r;
-	struct tvm t;
-	int vec;
+#define ADJ_STEP	(1ULL << 44)
+#define ADJ_SLACK	(1ULL << 40)
 
-	TVM_CREATE(&t, HVM_MODE_LONG64, guest_msr);
-	cpuid = hvm_vcpu_get_cpuid(t.vcpu);
-	TEST_ASSERT_ERRNO(cpuid, "GET_CPUID");
-	e = hvm_cpuid_find(cpuid, 7, 0);
-	TEST_ASSERT(e && (e->ebx & (1U << 1)), "CPUID.7.0:EBX[1] (TSC_ADJUST) not offered");
-	free(cpuid);
-	r = guest_rdmsr(&t, MSR_TSC_ADJUST, &val, &vec);
-	if (r != TEST_PASS)
-		return r;
-	TEST_ASSERT(vec < 0 && val == 0, "TSC_ADJUST at reset: 0x%" PRIx64 " (vector %d)",
-		    (uint64_t)val, vec);
+static void guest_tsc_adjust(void)
+{
+	__u32 eax, ebx, ecx, edx;
+	__u64 before, v;
+
+	guest_safe_init();
+	cpuid(7, 0, &eax, &ebx, &ecx, &edx);
+	GUEST_ASSERT(ebx & (1U << 1));
+	GUEST_ASSERT_EQ_MSG(guest_rdmsr_ok(MSR_TSC_ADJUST, "RDMSR TSC_ADJUST"), 0,
+			    "TSC_ADJUST at reset");
 
 	/* TSC_ADJUST += step: the TSC jumps by step too */
-	r = guest_rdmsr(&t, MSR_TSC, &before, &vec);
-	if (r != TEST_PASS)
-		return r;
-	r = guest_wrmsr(&t, MSR_TSC_ADJUST, step, &val, &vec);
-	if (r != TEST_PASS)
-		return r;
-	TEST_ASSERT(vec < 0 && val == step, "TSC_ADJUST reads 0x%" PRIx64 " after writing 2^44",
-		    (uint64_t)val);
-	r = guest_rdmsr(&t, MSR_TSC, &val, &vec);
-	if (r != TEST_PASS)
-		return r;
-	TEST_ASSERT(val >= before + step && val < before + step + slack,
-		    "TSC 0x%" PRIx64 " -> 0x%" PRIx64 " after TSC_ADJUST += 2^44",
-		    (uint64_t)before, (uint64_t)val);
+	before = guest_rdmsr_ok(MSR_TSC, "RDMSR TSC");
+	guest_wrmsr_ok(MSR_TSC_ADJUST, ADJ_STEP, "WRMSR TSC_ADJUST");
+	GUEST_ASSERT_EQ_MSG(guest_rdmsr_ok(MSR_TSC_ADJUST, "RDMSR TSC_ADJUST"), ADJ_STEP,
+			    "TSC_ADJUST after writing 2^44");
+	v = guest_rdmsr_ok(MSR_TSC, "RDMSR TSC");
+	GUEST_ASSERT(v >= before + ADJ_STEP && v < before + ADJ_STEP + ADJ_SLACK);
 
 	/* TSC := 0: TSC_ADJUST drops by what the TSC lost (2^44 plus the
 	 * time run so far), to minus that time */
-	r = guest_wrmsr(&t, MSR_TSC, 0, &before, &vec);
-	if (r != TEST_PASS)
-		return r;
-	r = guest_rdmsr(&t, MSR_TSC_ADJUST, &val, &vec);
-	if (r != TEST_PASS)
-		return r;
-	TEST_ASSERT((__s64)val <= 0 && (__s64)val > -(__s64)slack,
-		    "TSC_ADJUST 0x%" PRIx64 " after the TSC was set to 0", (uint64_t)val);
-	r = msr_guest(&t, msr_tsc, 0, 0, v, 3, &vec);
-	if (r != TEST_PASS)
-		return r;
-	TEST_ASSERT(v[0] < slack, "the TSC reads 0x%" PRIx64 " after being set to 0",
-		    (uint64_t)v[0]);
+	guest_wrmsr_ok(MSR_TSC, 0, "WRMSR TSC");
+	v = guest_rdmsr_ok(MSR_TSC_ADJUST, "RDMSR TSC_ADJUST");
+	GUEST_ASSERT((__s64)v <= 0 && (__s64)v > -(__s64)ADJ_SLACK);
+	GUEST_ASSERT(rdtsc() < ADJ_SLACK);
+}
 
-	/* user space: each alone */
+/* What the host set before the run (the TSC checked apart). */
+static const struct { __u32 msr; __u64 value; const char *what; } set_by_host[] = {
+	{ MSR_MISC_ENABLE, 0x801, "MISC_ENABLE set by SET_MSRS" },
+	{ MSR_LSTAR, 0xffffffff81234560ULL, "LSTAR set by SET_MSRS" },
+	{ MSR_FS_BASE, 0x7f0000001000ULL, "FS_BASE set by SET_MSRS" },
+	{ MSR_SYSENTER_EIP, 0xffffffff81000000ULL, "SYSENTER_EIP set by SET_MSRS" },
+	{ MSR_TSC, 1ULL << 48, "" },
+};
+#define STAR_VALUE	0x0023001000000000ULL
+
+static void guest_sees_set_msrs(void)
+{
+	unsigned int i;
+
+	guest_safe_init();
+	for (i = 0; i < ARRAY_SIZE(set_by_host) - 1; i++)
+		GUEST_ASSERT_EQ_MSG(guest_rdmsr_ok(set_by_host[i].msr, set_by_host[i].what),
+				    set_by_host[i].value, set_by_host[i].what);
+	GUEST_ASSERT(rdtsc() >= 1ULL << 48);
+	guest_wrmsr_ok(MSR_STAR, STAR_VALUE, "WRMSR STAR");
+}
+
+/* ---- Host side ----------------------------------------------------------- */
+
+static enum test_result run_guest(void (*fn)(void))
+{
+	struct tvm t;
+
+	TVM_CREATE_C(&t, fn);
+	TVM_RUN_TO_DONE(&t);
+	tvm_destroy(&t);
+	return TEST_PASS;
+}
+
+static enum test_result test_kept_msrs_roundtrip(void)
+{
+	return run_guest(guest_kept_msrs);
+}
+
+static enum test_result test_refused_msrs_gp(void)
+{
+	return run_guest(guest_refused_msrs);
+}
+
+static enum test_result test_guest_tsc(void)
+{
+	struct ucall uc;
+	__u64 host;
+	struct tvm t;
+
+	TVM_CREATE_C(&t, guest_tsc);
+	EXPECT_UCALL(t.vcpu, &uc, UCALL_REPORT);
+	host = __rdtsc();
+	test_diag("guest TSC %" PRIu64 ", host %" PRIu64, (uint64_t)uc.value, (uint64_t)host);
+	TEST_ASSERT(uc.value < host, "the guest TSC is not offset from the host's");
+	TVM_RUN_TO_DONE(&t);
+	tvm_destroy(&t);
+	return TEST_PASS;
+}
+
+/* The guest's part, then user space sets each of TSC and TSC_ADJUST alone. */
+static enum test_result test_tsc_adjust(void)
+{
+	struct tvm t;
+	__u64 val;
+
+	TVM_CREATE_C(&t, guest_tsc_adjust);
+	TVM_RUN_TO_DONE(&t);
 	TEST_ASSERT_ERRNO(!hvm_vcpu_set_msr(t.vcpu, MSR_TSC_ADJUST, 5), "SET_MSRS TSC_ADJUST");
 	TEST_ASSERT_ERRNO(!hvm_vcpu_get_msr(t.vcpu, MSR_TSC, &val), "GET_MSRS TSC");
-	TEST_ASSERT(val < slack, "SET_MSRS TSC_ADJUST moved the TSC to 0x%" PRIx64,
+	TEST_ASSERT(val < ADJ_SLACK, "SET_MSRS TSC_ADJUST moved the TSC to 0x%" PRIx64,
 		    (uint64_t)val);
-	TEST_ASSERT_ERRNO(!hvm_vcpu_set_msr(t.vcpu, MSR_TSC, step), "SET_MSRS TSC");
+	TEST_ASSERT_ERRNO(!hvm_vcpu_set_msr(t.vcpu, MSR_TSC, ADJ_STEP), "SET_MSRS TSC");
 	TEST_ASSERT_ERRNO(!hvm_vcpu_get_msr(t.vcpu, MSR_TSC_ADJUST, &val), "GET_MSRS TSC_ADJUST");
 	TEST_ASSERT(val == 5, "SET_MSRS TSC changed TSC_ADJUST to 0x%" PRIx64, (uint64_t)val);
 	tvm_destroy(&t);
@@ -304,46 +256,22 @@ static enum test_result test_get_set_msrs(void)
 {
 	struct {
 		struct hvm_msrs hdr;
-		struct hvm_msr_entry e[5];
-	} m = { .hdr.nmsrs = 5 };
-	static const struct { __u32 msr; __u64 value; } set[] = {
-		{ MSR_MISC_ENABLE, 0x801 },
-		{ MSR_LSTAR, 0xffffffff81234560ULL },
-		{ MSR_FS_BASE, 0x7f0000001000ULL },
-		{ MSR_SYSENTER_EIP, 0xffffffff81000000ULL },
-		{ MSR_TSC, 1ULL << 48 },
-	};
-	enum test_result r;
+		struct hvm_msr_entry e[ARRAY_SIZE(set_by_host)];
+	} m = { .hdr.nmsrs = ARRAY_SIZE(set_by_host) };
 	unsigned int i;
 	__u64 val;
 	struct tvm t;
-	int vec;
 
-	TVM_CREATE(&t, HVM_MODE_LONG64, guest_msr);
-	for (i = 0; i < 5; i++) {
-		m.e[i].index = set[i].msr;
-		m.e[i].data = set[i].value;
+	TVM_CREATE_C(&t, guest_sees_set_msrs);
+	for (i = 0; i < ARRAY_SIZE(set_by_host); i++) {
+		m.e[i].index = set_by_host[i].msr;
+		m.e[i].data = set_by_host[i].value;
 	}
-	TEST_ASSERT(ioctl(t.vcpu->fd, HVM_SET_MSRS, &m) == 5, "SET_MSRS did not set all 5");
-	for (i = 0; i < 4; i++) {
-		r = guest_rdmsr(&t, set[i].msr, &val, &vec);
-		if (r != TEST_PASS)
-			return r;
-		TEST_ASSERT(vec < 0 && val == set[i].value,
-			    "guest RDMSR 0x%x: 0x%" PRIx64 " (vector %d), set 0x%" PRIx64,
-			    set[i].msr, (uint64_t)val, vec, (uint64_t)set[i].value);
-	}
-	r = guest_rdmsr(&t, MSR_TSC, &val, &vec);
-	if (r != TEST_PASS)
-		return r;
-	TEST_ASSERT(val >= 1ULL << 48, "guest TSC %" PRIu64 " after SET_MSRS 2^48",
-		    (uint64_t)val);
-
-	r = guest_wrmsr(&t, MSR_STAR, 0x0023001000000000ULL, &val, &vec);
-	if (r != TEST_PASS)
-		return r;
+	TEST_ASSERT(ioctl(t.vcpu->fd, HVM_SET_MSRS, &m) == ARRAY_SIZE(set_by_host),
+		    "SET_MSRS did not set all %zu", ARRAY_SIZE(set_by_host));
+	TVM_RUN_TO_DONE(&t);
 	TEST_ASSERT_ERRNO(!hvm_vcpu_get_msr(t.vcpu, MSR_STAR, &val), "GET_MSRS STAR");
-	TEST_ASSERT(val == 0x0023001000000000ULL, "GET_MSRS STAR 0x%" PRIx64, (uint64_t)val);
+	TEST_ASSERT(val == STAR_VALUE, "GET_MSRS STAR 0x%" PRIx64, (uint64_t)val);
 
 	/* stops at the first refused: the bogus one is entry 2 */
 	m.e[2].index = MSR_BOGUS;

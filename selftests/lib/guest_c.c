@@ -202,3 +202,44 @@ enum test_result tvm_run_edge_later(struct tvm *t, __u32 gsi, struct ucall *uc)
 	}
 	return TEST_PASS;
 }
+
+/* ---- Faulting instructions from C (guest side) --------------------------- */
+
+volatile struct guest_fault guest_fault;
+/* GUEST_SAFE_BEGIN writes the vector at guest_fault+8. */
+_Static_assert(offsetof(struct guest_fault, vector) == 8, "guest_fault layout");
+
+GUEST_HANDLER(guest_safe_de, 0, guest_safe_handler);
+GUEST_HANDLER(guest_safe_ud, 6, guest_safe_handler);
+GUEST_HANDLER(guest_safe_nm, 7, guest_safe_handler);
+GUEST_HANDLER(guest_safe_gp, 13, guest_safe_handler);
+GUEST_HANDLER(guest_safe_pf, 14, guest_safe_handler);
+GUEST_HANDLER(guest_safe_mf, 16, guest_safe_handler);
+GUEST_HANDLER(guest_safe_ac, 17, guest_safe_handler);
+GUEST_HANDLER(guest_safe_xm, 19, guest_safe_handler);
+
+static void guest_safe_handler(struct guest_frame *f)
+{
+	if (!guest_fault.fixup)
+		guest_assert_fail(__FILE__, __LINE__,
+				  "no exception outside GUEST_SAFE_BEGIN/END (vector, RIP)",
+				  f->vector, f->rip, true);
+	guest_fault.vector = f->vector;
+	guest_fault.error_code = f->error_code;
+	guest_fault.cr2 = f->vector == 14 ? read_cr2() : 0;
+	f->rip = guest_fault.fixup;
+	guest_fault.fixup = 0;
+}
+
+void guest_safe_init(void)
+{
+	guest_fault.fixup = 0;
+	guest_idt_set_gate(0, guest_safe_de);
+	guest_idt_set_gate(6, guest_safe_ud);
+	guest_idt_set_gate(7, guest_safe_nm);
+	guest_idt_set_gate(13, guest_safe_gp);
+	guest_idt_set_gate(14, guest_safe_pf);
+	guest_idt_set_gate(16, guest_safe_mf);
+	guest_idt_set_gate(17, guest_safe_ac);
+	guest_idt_set_gate(19, guest_safe_xm);
+}

@@ -30,7 +30,7 @@
  *
  * Guest side (static inline, below): guest_report(), guest_done(),
  * GUEST_ASSERT(), GUEST_ASSERT_EQ(), GUEST_FAIL(), rdmsr(), wrmsr(),
- * rdtsc(), cpuid(), cli(), sti(), hlt(), safe_halt(), in/out[bwl](),
+ * rdtsc(), cpuid(), xsetbv(), xgetbv(), cli(), sti(), hlt(), safe_halt(), in/out[bwl](),
  * mmio_read/write8/16/32/64(), read/write_cr*(), guest_idt_set_gate();
  * GUEST_HANDLER() makes an interrupt entry stub around a C function.
  *
@@ -207,6 +207,20 @@ static inline void cpuid(__u32 leaf, __u32 subleaf, __u32 *eax, __u32 *ebx,
 	asm volatile("cpuid"
 		     : "=a"(*eax), "=b"(*ebx), "=c"(*ecx), "=d"(*edx)
 		     : "a"(leaf), "c"(subleaf) : "memory");
+}
+
+static inline void xsetbv(__u32 index, __u64 value)
+{
+	asm volatile("xsetbv" : : "c"(index), "a"((__u32)value),
+		     "d"((__u32)(value >> 32)) : "memory");
+}
+
+static inline __u64 xgetbv(__u32 index)
+{
+	__u32 lo, hi;
+
+	asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(index));
+	return lo | ((__u64)hi << 32);
 }
 
 static inline void cli(void)
@@ -406,5 +420,73 @@ static inline void guest_idt_set_gate(unsigned int vector, void (*handler)(void)
 	gate[2] = h >> 32;
 	gate[3] = 0;
 }
+
+/*
+ * Instructions that may fault, from C (as KVM selftests' rdmsr_safe()):
+ * guest_safe_init() points the gates of the exceptions an instruction
+ * raises (#DE, #UD, #NM, #GP, #PF, #MF, #AC, #XM) at one handler.  An
+ * access between GUEST_SAFE_BEGIN and GUEST_SAFE_END that faults resumes
+ * at GUEST_SAFE_END with the vector, error code and (for #PF) CR2 in
+ * guest_fault; GUEST_NO_FAULT when it completed.  An exception elsewhere
+ * fails the guest (the host prints the vector and RIP).  One asm
+ * statement each: the BEGIN, the instruction, the END, clobbering R11.
+ */
+#define GUEST_NO_FAULT		(-1)
+
+struct guest_fault {
+	__u64 fixup;		/* RIP to resume at, 0 outside a safe access */
+	__s64 vector;		/* GUEST_NO_FAULT or the vector */
+	__u64 error_code, cr2;
+};
+extern volatile struct guest_fault guest_fault;
+
+void guest_safe_init(void);
+
+#define GUEST_SAFE_BEGIN							\
+	"movq $-1, guest_fault+8(%%rip)\n\t"					\
+	"lea 9f(%%rip), %%r11\n\t"						\
+	"mov %%r11, guest_fault(%%rip)\n\t"
+#define GUEST_SAFE_END								\
+	"\n9: movq $0, guest_fault(%%rip)\n\t"
+
+/* RDMSR/WRMSR: GUEST_NO_FAULT or the vector (*value untouched then). */
+static inline int rdmsr_safe(__u32 msr, __u64 *value)
+{
+	__u32 lo = 0, hi = 0;
+
+	asm volatile(GUEST_SAFE_BEGIN "rdmsr" GUEST_SAFE_END
+		     : "+a"(lo), "+d"(hi) : "c"(msr) : "r11", "memory");
+	if (guest_fault.vector == GUEST_NO_FAULT)
+		*value = lo | ((__u64)hi << 32);
+	return guest_fault.vector;
+}
+
+static inline int wrmsr_safe(__u32 msr, __u64 value)
+{
+	asm volatile(GUEST_SAFE_BEGIN "wrmsr" GUEST_SAFE_END
+		     : : "c"(msr), "a"((__u32)value), "d"((__u32)(value >> 32))
+		     : "r11", "memory");
+	return guest_fault.vector;
+}
+
+/* XSETBV of XCR @index (CR4.OSXSAVE must be set, else #UD). */
+static inline int xsetbv_safe(__u32 index, __u64 value)
+{
+	asm volatile(GUEST_SAFE_BEGIN "xsetbv" GUEST_SAFE_END
+		     : : "c"(index), "a"((__u32)value), "d"((__u32)(value >> 32))
+		     : "r11", "memory");
+	return guest_fault.vector;
+}
+
+/* a == b (as __u64), or the host prints msg (a string in the image) and
+ * both values. */
+#define GUEST_ASSERT_EQ_MSG(a, b, msg)						\
+	do {									\
+		__u64 __a = (__u64)(a), __b = (__u64)(b);			\
+										\
+		if (__a != __b)							\
+			guest_assert_fail(__FILE__, __LINE__, msg, __a, __b,	\
+					  true);				\
+	} while (0)
 
 #endif /* HVM_SELFTEST_GUEST_C_H */
