@@ -94,6 +94,7 @@ void svm_inject_exception(struct hvm_vcpu *vcpu, u8 vector, bool has_error,
 
 /* svm_events.c */
 void svm_events_exit(struct svm_vcpu *svm);
+void svm_clear_virq(struct svm_vcpu *svm);
 int svm_exit_vintr(struct svm_vcpu *svm);
 int svm_exit_iret(struct svm_vcpu *svm);
 bool svm_singlestep_done(struct svm_vcpu *svm);

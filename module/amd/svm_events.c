@@ -32,6 +32,20 @@ static void set_intercept(struct svm_vcpu *svm, u32 bit, bool on)
 	svm_mark_dirty(svm, SVM_CLEAN_I);
 }
 
+/* A virtual interrupt (APM 15.21.4) that ignores the TPR, on or off; the
+ * V_IRQ fields are cached under the TPR clean bit. */
+static void virq_raise(struct svm_vcpu *svm)
+{
+	svm->vmcb->control.int_ctl |= SVM_V_IRQ | SVM_V_IGN_TPR | SVM_V_INTR_PRIO_MASK;
+	svm_mark_dirty(svm, SVM_CLEAN_TPR);
+}
+
+void svm_clear_virq(struct svm_vcpu *svm)
+{
+	svm->vmcb->control.int_ctl &= ~(SVM_V_IRQ | SVM_V_IGN_TPR | SVM_V_INTR_PRIO_MASK);
+	svm_mark_dirty(svm, SVM_CLEAN_TPR);
+}
+
 /* Window requests last one entry: dropped at every exit.  An injected
  * V_IRQ stays until the guest takes it. */
 void svm_events_exit(struct svm_vcpu *svm)
@@ -42,8 +56,7 @@ void svm_events_exit(struct svm_vcpu *svm)
 		svm->virq_pending = false;
 
 	if (c->intercept_misc1 & SVM_INTERCEPT_VINTR) {
-		c->int_ctl &= ~(SVM_V_IRQ | SVM_V_IGN_TPR | SVM_V_INTR_PRIO_MASK);
-		svm_mark_dirty(svm, SVM_CLEAN_TPR);
+		svm_clear_virq(svm);
 		set_intercept(svm, SVM_INTERCEPT_VINTR, false);
 	}
 	if (c->intercept_cr & SVM_INTERCEPT_CR8_WRITE) {
@@ -115,6 +128,19 @@ bool svm_nmi_allowed(struct hvm_vcpu *vcpu)
 	       !svm_stepping(svm);
 }
 
+/* One instruction, then a #DB exit (TF, with #DB intercepted). */
+static void svm_singlestep(struct svm_vcpu *svm)
+{
+	struct hvm_vcpu *vcpu = &svm->vcpu;
+
+	if (svm->singlestep)
+		return;
+	svm->singlestep_flags = vcpu->rflags & (X86_EFLAGS_TF | X86_EFLAGS_RF);
+	svm->singlestep_rip = vcpu->rip;
+	vcpu->rflags |= X86_EFLAGS_TF | X86_EFLAGS_RF;
+	svm->singlestep = true;
+}
+
 /*
  * With virq_inject, the interrupt goes in as a virtual interrupt with its
  * vector (APM 15.21.4: V_IRQ, V_INTR_VECTOR, V_IGN_TPR; no VINTR
@@ -123,15 +149,12 @@ bool svm_nmi_allowed(struct hvm_vcpu *vcpu)
  * interrupt at VMRUN but leaves its vector as a pending exception, and
  * can deliver it a second time later (Documentation/testing.rst).
  */
-static void svm_singlestep(struct svm_vcpu *svm);
-
 static void svm_inject_virq(struct svm_vcpu *svm, u8 vector)
 {
 	struct vmcb_control *c = &svm->vmcb->control;
 
-	c->int_ctl |= SVM_V_IRQ | SVM_V_IGN_TPR | SVM_V_INTR_PRIO_MASK;
 	c->int_vector = vector;
-	svm_mark_dirty(svm, SVM_CLEAN_TPR);
+	virq_raise(svm);
 	set_intercept(svm, SVM_INTERCEPT_VINTR, false);
 	svm->virq_pending = true;
 }
@@ -190,22 +213,8 @@ void svm_enable_irq_window(struct hvm_vcpu *vcpu, u8 prio)
 		svm_mark_dirty(svm, SVM_CLEAN_I);
 		return;
 	}
-	c->int_ctl |= SVM_V_IRQ | SVM_V_IGN_TPR | SVM_V_INTR_PRIO_MASK;
-	svm_mark_dirty(svm, SVM_CLEAN_TPR);
+	virq_raise(svm);
 	set_intercept(svm, SVM_INTERCEPT_VINTR, true);
-}
-
-/* One instruction, then a #DB exit (TF, with #DB intercepted). */
-static void svm_singlestep(struct svm_vcpu *svm)
-{
-	struct hvm_vcpu *vcpu = &svm->vcpu;
-
-	if (svm->singlestep)
-		return;
-	svm->singlestep_flags = vcpu->rflags & (X86_EFLAGS_TF | X86_EFLAGS_RF);
-	svm->singlestep_rip = vcpu->rip;
-	vcpu->rflags |= X86_EFLAGS_TF | X86_EFLAGS_RF;
-	svm->singlestep = true;
 }
 
 /*
@@ -272,8 +281,7 @@ void svm_set_events(struct hvm_vcpu *vcpu, const struct hvm_vcpu_events *ev)
 
 	c->event_inj = 0;
 	if (svm->virq_pending) {
-		c->int_ctl &= ~(SVM_V_IRQ | SVM_V_IGN_TPR | SVM_V_INTR_PRIO_MASK);
-		svm_mark_dirty(svm, SVM_CLEAN_TPR);
+		svm_clear_virq(svm);
 		svm->virq_pending = false;
 	}
 	if (ev->interrupt.injected)

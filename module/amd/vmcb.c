@@ -108,7 +108,7 @@ void svm_vmcb_reset(struct svm_vcpu *svm)
 	svm->vmcb->control.int_ctl &= ~SVM_V_TPR_MASK;
 	svm->vmcb->control.int_state = 0;
 	svm->vmcb->control.event_inj = 0;
-	svm->vmcb->control.int_ctl &= ~(SVM_V_IRQ | SVM_V_IGN_TPR | SVM_V_INTR_PRIO_MASK);
+	svm_clear_virq(svm);
 	svm->virq_pending = false;
 	svm_events_exit(svm);
 	svm->nmi_masked = false;
