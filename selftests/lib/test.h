@@ -63,7 +63,8 @@ int test_exe_dir(char *buf, size_t size);
  * in HVM_TEST_QUIRKS (Documentation/testing.rst): "no-intr-exit-if0" (no
  * interrupt exit while the guest's IF is 0, so a spinning guest cannot be
  * kicked), "triple-fault-fatal" (a guest triple fault ends the emulator),
- * and "no-xsetbv-intercept" (the guest's XSETBV never exits).
+ * "no-xsetbv-intercept" (the guest's XSETBV never exits) and
+ * "no-vmrun-cr2" (VMRUN keeps the CPU's CR2 instead of loading the VMCB's).
  */
 bool test_quirk(const char *name);
 #define TEST_SKIP_ON_QUIRK(name, why)						\

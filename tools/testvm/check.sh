@@ -134,6 +134,8 @@ for cpu in $CPUS; do
 	# Documentation/testing.rst): Bochs 2.7 takes no interrupt exit while
 	# the guest's IF is 0 (SVM; VMX unless the preemption timer ends the
 	# spin) and ends the whole emulator on a guest triple fault under SVM.
+	# Its VMRUN does not load the guest's CR2 from the VMCB: the guest sees
+	# the host's last page-fault address after an exit to user space.
 	# QEMU 7.2's TCG does not intercept XSETBV: the guest's own XSETBV
 	# reaches the emulated CPU and hvm cannot check it against CPUID.  (It
 	# also delivers an EVENTINJ interrupt twice now and then: hvm.ko
@@ -141,7 +143,7 @@ for cpu in $CPUS; do
 	quirks=
 	case $model in
 	bochs:zambezi|bochs:trinity_apu)
-		quirks=no-intr-exit-if0,triple-fault-fatal ;;
+		quirks=no-intr-exit-if0,triple-fault-fatal,no-vmrun-cr2 ;;
 	bochs:*)
 		case ",$margs," in
 		*,preemption_timer=0,*) quirks=no-intr-exit-if0 ;;
