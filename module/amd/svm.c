@@ -10,6 +10,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <asm/debugreg.h>
+#include <asm/desc.h>
 #include <asm/msr.h>
 #include <asm/msr-index.h>
 #include <asm/processor.h>
@@ -243,10 +244,12 @@ static void svm_set_tsc_offset(struct hvm_vcpu *vcpu)
 	svm_mark_dirty(svm, SVM_CLEAN_I);
 }
 
-/* Nothing of SVM's lives in per-CPU hardware state between entries: the
- * world switch saves and loads everything each time. */
+/* On this CPU, the host state VMLOAD restores after each exit must be
+ * saved again before the first entry (another task may have used the
+ * CPU's save page, with its own FS, GS and LDT). */
 static void svm_vcpu_load(struct hvm_vcpu *vcpu, int cpu)
 {
+	to_svm(vcpu)->host_saved = false;
 }
 
 static void svm_vcpu_put(struct hvm_vcpu *vcpu)
@@ -263,11 +266,39 @@ static inline void svm_stgi(void)
 	asm volatile("stgi" ::: "memory");
 }
 
+/*
+ * What LDTR holds: its selector and, when not null, the descriptor LLDT
+ * read from this CPU's GDT (Linux's load_mm_ldt() writes it there before
+ * each LLDT).  Equal values mean an equal LDTR, whichever LDT it is.
+ */
+static void svm_read_host_ldt(struct svm_host_ldt *l)
+{
+	struct desc_ptr gdt;
+
+	store_ldt(l->sel);
+	l->desc[0] = 0;
+	l->desc[1] = 0;
+	if (l->sel) {
+		native_store_gdt(&gdt);
+		memcpy(l->desc, (const void *)(gdt.address + (l->sel & ~7)),
+		       sizeof(l->desc));
+	}
+}
+
+static bool svm_host_ldt_same(const struct svm_host_ldt *a,
+			      const struct svm_host_ldt *b)
+{
+	return a->sel == b->sel && a->desc[0] == b->desc[0] &&
+	       a->desc[1] == b->desc[1];
+}
+
 static void svm_vcpu_run(struct hvm_vcpu *vcpu)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
 	struct vmcb *vmcb = svm->vmcb;
 	int cpu = smp_processor_id();
+	struct svm_host_ldt ldt;
+	bool save_host;
 
 	svm_asid_pre_run(svm, cpu);
 	if (svm->state_dirty) {
@@ -292,9 +323,22 @@ static void svm_vcpu_run(struct hvm_vcpu *vcpu)
 	vmcb->save.rip = vcpu->rip;
 	vmcb->save.rflags = vcpu->rflags;
 
+	/*
+	 * The VMSAVE state of the host (FS, GS, TR, LDTR, KernelGSbase, the
+	 * SYSCALL/SYSENTER MSRs; APM 15.5.2) stays the same while this task
+	 * runs here in the kernel: saved once per load, as KVM does.  Except
+	 * LDTR: another thread's modify_ldt() reloads it on this CPU by IPI,
+	 * and VMLOAD would put the old LDT back (freed memory).  Interrupts
+	 * are off from here to the VMLOAD after the exit, so that IPI is
+	 * taken after it and seen here at the next entry.
+	 */
+	svm_read_host_ldt(&ldt);
+	save_host = !svm->host_saved || !svm_host_ldt_same(&ldt, &svm->host_ldt);
 	svm_clgi();
-	hvm_svm_vmrun(vcpu->regs, svm->vmcb_pa, svm_host_save_pa(cpu));
+	hvm_svm_vmrun(vcpu->regs, svm->vmcb_pa, svm_host_save_pa(cpu), save_host);
 	svm_stgi();
+	svm->host_saved = true;
+	svm->host_ldt = ldt;
 
 	vmcb->control.tlb_ctl = SVM_TLB_FLUSH_NONE;
 	if ((u32)vmcb->control.exit_code != SVM_EXIT_INVALID) {

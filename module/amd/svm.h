@@ -41,6 +41,13 @@ struct svm_vcpu {
 	/* virq_inject: an interrupt given as V_IRQ that the guest has not
 	 * taken yet (svm_events.c). */
 	bool virq_pending;
+	/* The host's VMSAVE state is in this CPU's save page since this
+	 * vCPU was loaded, taken with this LDTR (svm.c). */
+	bool host_saved;
+	struct svm_host_ldt {
+		u64 desc[2];		/* from the GDT, for a non-null LDTR */
+		u16 sel;
+	} host_ldt;
 };
 
 struct svm_vm {
@@ -117,6 +124,6 @@ extern const struct hvm_tdp_format svm_npt_format;
 int svm_npt_levels(void);
 
 /* svm_vmrun.S: guest GPRs in @regs (RAX and RSP are in the VMCB) */
-void hvm_svm_vmrun(u64 *regs, u64 vmcb_pa, u64 host_save_pa);
+void hvm_svm_vmrun(u64 *regs, u64 vmcb_pa, u64 host_save_pa, bool save_host);
 
 #endif /* HVM_AMD_SVM_H */

@@ -16,7 +16,10 @@
 	.section .text, "ax"
 
 /*
- * void hvm_svm_vmrun(u64 *regs, u64 vmcb_pa, u64 host_save_pa)
+ * void hvm_svm_vmrun(u64 *regs, u64 vmcb_pa, u64 host_save_pa, bool save_host)
+ *
+ * save_host: VMSAVE the host's state to host_save_pa first; without it
+ * the page already holds it (svm_vcpu_run()).
  */
 SYM_FUNC_START(hvm_svm_vmrun)
 	push %rbp
@@ -31,7 +34,9 @@ SYM_FUNC_START(hvm_svm_vmrun)
 	push %rsi		/*  8(%rsp): guest VMCB */
 	push %rdx		/*  0(%rsp): host save page */
 
-	/* Host FS/GS/TR/LDTR and syscall MSRs out, the guest's in. */
+	/* Host FS/GS/TR/LDTR and syscall MSRs out (when asked), the guest's in. */
+	test %cl, %cl
+	jz 2f
 	mov %rdx, %rax
 1:	vmsave %rax
 2:	mov %rsi, %rax

@@ -3,8 +3,10 @@
  * VMX: the host state around guest entries that VM exit does not restore,
  * and the MSRs VMX does not switch at all.
  */
+#include <linux/mm_types.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
+#include <linux/sched.h>
 #include <linux/smp.h>
 #include <asm/cpu_entry_area.h>
 #include <asm/desc.h>
@@ -61,6 +63,15 @@ void vmx_switch_to_guest(struct vmx_vcpu *vmx, int cpu)
 	vmx->host_saved = true;
 }
 
+static bool host_mm_has_ldt(void)
+{
+#ifdef CONFIG_MODIFY_LDT_SYSCALL
+	return current->mm && READ_ONCE(current->mm->context.ldt);
+#else
+	return false;
+#endif
+}
+
 /* Preemption (or interrupts) off. */
 void vmx_switch_to_host(struct vmx_vcpu *vmx)
 {
@@ -83,8 +94,13 @@ void vmx_switch_to_host(struct vmx_vcpu *vmx)
 		load_gs_index(h->gs);
 	/* After load_gs_index(), which overwrites it. */
 	wrmsrl(MSR_KERNEL_GS_BASE, h->kgs_base);
-	if (h->ldt)
-		asm volatile("lldt %0" : : "rm" (h->ldt));
+	/*
+	 * VM exit left LDTR null (SDM 27.5.2).  Another thread's modify_ldt()
+	 * may have given this mm its first LDT while we ran: its IPI loaded
+	 * LDTR (and this CPU's GDT entry), the next exit nulled it again.
+	 */
+	if (h->ldt || host_mm_has_ldt())
+		asm volatile("lldt %0" : : "rm" ((u16)(GDT_ENTRY_LDT * 8)));
 	load_fixmap_gdt(cpu);
 	load_idt(&h->idt);
 	invalidate_tss_limit();
