@@ -151,8 +151,7 @@ static void emit(FILE *csv, const struct figure *f, const char *metric,
 	       cell[1], ratio, cell[2], cell[3]);
 	if (!csv)
 		return;
-	fprintf(csv, "%s%s,%s,\"%s%s\"", f->name, use_ns ? "_host" : "_guest",
-		unit, f->title, metric);
+	fprintf(csv, "%s%s,%s", f->name, use_ns ? "_host" : "_guest", unit);
 	for (b = 0; b < NR_BACKENDS; b++) {
 		if (st[b].n)
 			fprintf(csv, ",%.6g", st[b].median);
@@ -166,7 +165,8 @@ static void emit(FILE *csv, const struct figure *f, const char *metric,
 		else
 			fprintf(csv, ",n/a,n/a");
 	}
-	fprintf(csv, ",%u,%u\n", st[0].n, st[1].n);
+	/* the title last: it has no comma, but may get one */
+	fprintf(csv, ",%u,%u,%s%s\n", st[0].n, st[1].n, f->title, metric);
 }
 
 static void print_table(const char *csv_path, unsigned int rounds, bool smoke)
@@ -180,9 +180,9 @@ static void print_table(const char *csv_path, unsigned int rounds, bool smoke)
 			fprintf(stderr, "hvm-bench: %s: %s\n", csv_path,
 				strerror(errno));
 		else
-			fprintf(csv, "figure,unit,title,hvm_median,kvm_median,"
+			fprintf(csv, "figure,unit,hvm_median,kvm_median,"
 				"hvm_over_kvm,hvm_min,hvm_max,kvm_min,kvm_max,"
-				"hvm_runs,kvm_runs\n");
+				"hvm_runs,kvm_runs,title\n");
 	}
 	printf("\n# %s: median of %u rounds; guest = guest TSC cycles per iteration, "
 	       "host = wall time per iteration (clock_gettime)\n",

@@ -14,19 +14,19 @@
 #include "bench.h"
 
 struct figure figures[] = {
-	{ "floor", "guest loop, no exit (the floor)", FIG_LOOP, guest_floor,
+	{ "floor", "guest loop without exits (floor)", FIG_LOOP, guest_floor,
 	  LOOP_NO_USER_EXIT, 1000000, 100 },
-	{ "cpuid", "CPUID, in-kernel exit", FIG_LOOP, guest_cpuid,
+	{ "cpuid", "CPUID: in-kernel exit", FIG_LOOP, guest_cpuid,
 	  LOOP_NO_USER_EXIT, 5000, 10 },
-	{ "vmmcall", "VMMCALL, in-kernel exit", FIG_LOOP, guest_vmmcall,
+	{ "vmmcall", "VMMCALL: in-kernel exit", FIG_LOOP, guest_vmmcall,
 	  LOOP_NO_USER_EXIT, 5000, 10 },
-	{ "out", "OUT, exit to user space", FIG_LOOP, guest_out,
+	{ "out", "OUT: exit to user space", FIG_LOOP, guest_out,
 	  LOOP_OUT, 2000, 10 },
-	{ "in", "IN, exit to user space", FIG_LOOP, guest_in,
+	{ "in", "IN: exit to user space", FIG_LOOP, guest_in,
 	  LOOP_IN, 2000, 10 },
-	{ "mmio_read", "MMIO read, exit to user space", FIG_LOOP,
+	{ "mmio_read", "MMIO read: exit to user space", FIG_LOOP,
 	  guest_mmio_read, LOOP_MMIO_READ, 2000, 10 },
-	{ "mmio_write", "MMIO write, exit to user space", FIG_LOOP,
+	{ "mmio_write", "MMIO write: exit to user space", FIG_LOOP,
 	  guest_mmio_write, LOOP_MMIO_WRITE, 2000, 10 },
 	{ "lifecycle", "VM create+memory+vCPU+first exit+destroy",
 	  FIG_LIFECYCLE, guest_first_exit, LOOP_NO_USER_EXIT, 20, 2 },
@@ -44,7 +44,7 @@ void figures_pick_hypercall(void)
 		if (strcmp(figures[i].name, "vmmcall"))
 			continue;
 		figures[i].name = "vmcall";
-		figures[i].title = "VMCALL, in-kernel exit";
+		figures[i].title = "VMCALL: in-kernel exit";
 		figures[i].entry = guest_vmcall;
 	}
 }
