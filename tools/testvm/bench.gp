@@ -14,5 +14,6 @@ set grid ytics
 set yrange [0:*]
 set key off
 set bmargin 9
+set rmargin 10
 plot csv every ::1 using 0:5:xtic(1) with boxes lc rgb "#4060a0", \
      1 with lines lc rgb "#c03030" dt 2

@@ -53,7 +53,8 @@ echo "# VM: $(($(date +%s) - start)) s, QEMU exit $qrc"
 
 tr -d '\r' <"$log" >"$BENCH_OUT/bench.log"
 awk '/^### BENCH-CSV BEGIN/ { exit } on { print } /^### BEGIN hvm-run-demo/ { on = 1 }' \
-	"$BENCH_OUT/bench.log" | grep -v '^### ' >"$BENCH_OUT/bench.txt" || true
+	"$BENCH_OUT/bench.log" | grep -v -E '^(### |\[ *[0-9]+\.[0-9]+\] )' \
+	>"$BENCH_OUT/bench.txt" || true	# no markers, no kernel lines
 awk '/^### BENCH-CSV END/ { exit } on { print } /^### BENCH-CSV BEGIN/ { on = 1 }' \
 	"$BENCH_OUT/bench.log" >"$BENCH_OUT/bench.csv"
 cat "$BENCH_OUT/bench.txt"
