@@ -127,6 +127,7 @@ extern const struct backend backend_kvm;
 enum figure_kind {
 	FIG_LOOP,	/* guest loop: cycles/iteration, ns/iteration */
 	FIG_LIFECYCLE,	/* create + memory + vCPU + first exit + destroy */
+	FIG_SCALE,	/* nvms VMs x nvcpus vCPUs in threads: exits/s */
 };
 
 enum loop_exit {
@@ -145,11 +146,13 @@ struct figure {
 	enum loop_exit exits;
 	uint64_t iters;		/* per run (VMs for FIG_LIFECYCLE) */
 	uint64_t smoke_iters;
+	unsigned int nvms, nvcpus;	/* FIG_SCALE */
 };
 
 struct result {
 	double cycles;		/* guest TSC cycles per iteration (FIG_LOOP) */
-	double ns;		/* host wall time per iteration, or per VM */
+	double ns;		/* host wall time per iteration, or per VM;
+				 * FIG_SCALE: per exit, all vCPUs together */
 };
 
 /* A run of a figure that takes longer fails (the guest is stuck). */
@@ -167,6 +170,17 @@ void figures_pick_hypercall(void);
 #define FIG_FAILED	(-1)
 int figure_run(const struct backend *be, const struct figure *f,
 	       uint64_t iters, struct result *res, char *err, size_t errlen);
+
+/* Run to DONE; *t0 at the guest's START (0 if none), *t1 at DONE. */
+int run_to_done(const struct backend *be, void *vcpu, const struct figure *f,
+		double *t0, double *t1, uint64_t *nexits, char *err, size_t errlen);
+double now_ns(void);
+
+/* scale.c */
+#define SCALE_MAX_VMS	2
+#define SCALE_MAX_VCPUS	2
+int scale_run(const struct backend *be, const struct figure *f,
+	      uint64_t iters, struct result *res, char *err, size_t errlen);
 
 /* stats.c */
 struct stats {

@@ -125,7 +125,7 @@ static void fmt_cell(char *buf, size_t len, const struct samples *s,
 
 /* One line of the table (and of the CSV) for one metric of one figure. */
 static void emit(FILE *csv, const struct figure *f, const char *metric,
-		 const char *unit, bool use_ns, double scale)
+		 const char *unit, bool use_ns, double scale, bool invert)
 {
 	struct samples *s = samples[f - figures];
 	struct stats st[NR_BACKENDS];
@@ -136,6 +136,9 @@ static void emit(FILE *csv, const struct figure *f, const char *metric,
 	for (b = 0; b < NR_BACKENDS; b++) {
 		for (i = 0; i < s[b].n; i++)
 			v[i] = (use_ns ? s[b].ns[i] : s[b].cycles[i]) * scale;
+		if (invert)	/* a rate: scale / time */
+			for (i = 0; i < s[b].n; i++)
+				v[i] = s[b].ns[i] > 0 ? scale / s[b].ns[i] : 0;
 		stats_compute(v, s[b].failed ? 0 : s[b].n, &st[b]);
 	}
 	fmt_cell(cell[0], sizeof(cell[0]), &s[0], &st[0], false);
@@ -151,7 +154,8 @@ static void emit(FILE *csv, const struct figure *f, const char *metric,
 	       cell[1], ratio, cell[2], cell[3]);
 	if (!csv)
 		return;
-	fprintf(csv, "%s%s,%s", f->name, use_ns ? "_host" : "_guest", unit);
+	fprintf(csv, "%s%s,%s", f->name,
+		f->kind != FIG_LOOP ? "" : use_ns ? "_host" : "_guest", unit);
 	for (b = 0; b < NR_BACKENDS; b++) {
 		if (st[b].n)
 			fprintf(csv, ",%.6g", st[b].median);
@@ -193,10 +197,12 @@ static void print_table(const char *csv_path, unsigned int rounds, bool smoke)
 		const struct figure *f = &figures[i];
 
 		if (f->kind == FIG_LOOP) {
-			emit(csv, f, " (guest)", "cycles/iter", false, 1);
-			emit(csv, f, " (host)", "ns/iter", true, 1);
+			emit(csv, f, " (guest)", "cycles/iter", false, 1, false);
+			emit(csv, f, " (host)", "ns/iter", true, 1, false);
+		} else if (f->kind == FIG_SCALE) {
+			emit(csv, f, "", "kexits/s", true, 1e6, true);
 		} else {
-			emit(csv, f, "", "us/VM", true, 1e-3);
+			emit(csv, f, "", "us/VM", true, 1e-3, false);
 		}
 	}
 	if (csv)

@@ -15,21 +15,27 @@
 
 struct figure figures[] = {
 	{ "floor", "guest loop without exits (floor)", FIG_LOOP, guest_floor,
-	  LOOP_NO_USER_EXIT, 1000000, 100 },
+	  LOOP_NO_USER_EXIT, 1000000, 100, 0, 0 },
 	{ "cpuid", "CPUID: in-kernel exit", FIG_LOOP, guest_cpuid,
-	  LOOP_NO_USER_EXIT, 5000, 10 },
+	  LOOP_NO_USER_EXIT, 5000, 10, 0, 0 },
 	{ "vmmcall", "VMMCALL: in-kernel exit", FIG_LOOP, guest_vmmcall,
-	  LOOP_NO_USER_EXIT, 5000, 10 },
+	  LOOP_NO_USER_EXIT, 5000, 10, 0, 0 },
 	{ "out", "OUT: exit to user space", FIG_LOOP, guest_out,
-	  LOOP_OUT, 2000, 10 },
+	  LOOP_OUT, 2000, 10, 0, 0 },
 	{ "in", "IN: exit to user space", FIG_LOOP, guest_in,
-	  LOOP_IN, 2000, 10 },
+	  LOOP_IN, 2000, 10, 0, 0 },
 	{ "mmio_read", "MMIO read: exit to user space", FIG_LOOP,
-	  guest_mmio_read, LOOP_MMIO_READ, 2000, 10 },
+	  guest_mmio_read, LOOP_MMIO_READ, 2000, 10, 0, 0 },
 	{ "mmio_write", "MMIO write: exit to user space", FIG_LOOP,
-	  guest_mmio_write, LOOP_MMIO_WRITE, 2000, 10 },
+	  guest_mmio_write, LOOP_MMIO_WRITE, 2000, 10, 0, 0 },
 	{ "lifecycle", "VM create+memory+vCPU+first exit+destroy",
-	  FIG_LIFECYCLE, guest_first_exit, LOOP_NO_USER_EXIT, 20, 2 },
+	  FIG_LIFECYCLE, guest_first_exit, LOOP_NO_USER_EXIT, 20, 2, 0, 0 },
+	{ "scale_1vm_1vcpu", "CPUID loop: 1 VM x 1 vCPU: all exits",
+	  FIG_SCALE, guest_cpuid, LOOP_NO_USER_EXIT, 3000, 10, 1, 1 },
+	{ "scale_2vm_1vcpu", "CPUID loop: 2 VMs x 1 vCPU: all exits",
+	  FIG_SCALE, guest_cpuid, LOOP_NO_USER_EXIT, 3000, 10, 2, 1 },
+	{ "scale_1vm_2vcpu", "CPUID loop: 1 VM x 2 vCPUs: all exits",
+	  FIG_SCALE, guest_cpuid, LOOP_NO_USER_EXIT, 3000, 10, 1, 2 },
 };
 const unsigned int nr_figures = sizeof(figures) / sizeof(figures[0]);
 
@@ -49,7 +55,7 @@ void figures_pick_hypercall(void)
 	}
 }
 
-static double now_ns(void)
+double now_ns(void)
 {
 	struct timespec ts;
 
@@ -126,9 +132,8 @@ static bool loop_exit_ok(const struct backend *be, void *vcpu,
  * Run to DONE; *t0 is taken at START (0 if the guest has none), *t1 at
  * DONE.  Counts the loop's user exits into *nexits.
  */
-static int run_to_done(const struct backend *be, void *vcpu,
-		       const struct figure *f, double *t0, double *t1,
-		       uint64_t *nexits, char *err, size_t errlen)
+int run_to_done(const struct backend *be, void *vcpu, const struct figure *f,
+		double *t0, double *t1, uint64_t *nexits, char *err, size_t errlen)
 {
 	struct bench_exit ex;
 	char what[96];
@@ -258,6 +263,8 @@ int figure_run(const struct backend *be, const struct figure *f,
 		iters = 1;
 	if (f->kind == FIG_LOOP)
 		return one_vm(be, f, iters, iters / 20 + 2, res, err, errlen);
+	if (f->kind == FIG_SCALE)
+		return scale_run(be, f, iters, res, err, errlen);
 	start = now_ns();
 	for (i = 0; i < iters; i++) {
 		int r = one_vm(be, f, 0, 0, res, err, errlen);
