@@ -28,9 +28,15 @@ static const char *hvmb_unavailable(void)
 	return supported ? NULL : "HVM_GET_SUPPORTED_CPUID failed";
 }
 
+/* As on KVM: a creation the ticker signal interrupted is tried again. */
 static void *hvmb_vm_create(void)
 {
-	return hvm_vm_create();
+	struct hvm_vm *vm;
+
+	do {
+		vm = hvm_vm_create();
+	} while (!vm && errno == EINTR);
+	return vm;
 }
 
 static int hvmb_set_memory(void *vm, unsigned int slot, uint64_t gpa,
@@ -41,7 +47,11 @@ static int hvmb_set_memory(void *vm, unsigned int slot, uint64_t gpa,
 
 static void *hvmb_vcpu_create(void *vm, unsigned int id)
 {
-	struct hvm_vcpu *vcpu = hvm_vcpu_create(vm, id);
+	struct hvm_vcpu *vcpu;
+
+	do {
+		vcpu = hvm_vcpu_create(vm, id);
+	} while (!vcpu && errno == EINTR);
 
 	if (vcpu && supported && hvm_vcpu_set_cpuid(vcpu, supported)) {
 		int e = errno;

@@ -80,7 +80,10 @@ static void *kvmb_vm_create(void)
 	vm->dev_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (vm->dev_fd < 0)
 		goto fail;
-	vm->fd = ioctl(vm->dev_fd, KVM_CREATE_VM, 0);
+	/* KVM_CREATE_VM may return EINTR (hvm-bench's ticker signal): again */
+	do {
+		vm->fd = ioctl(vm->dev_fd, KVM_CREATE_VM, 0);
+	} while (vm->fd < 0 && errno == EINTR);
 	if (vm->fd < 0)
 		goto fail;
 	return vm;
@@ -117,7 +120,9 @@ static void *kvmb_vcpu_create(void *vm_p, unsigned int id)
 	if (!vcpu)
 		return NULL;
 	vcpu->vm = vm;
-	vcpu->fd = ioctl(vm->fd, KVM_CREATE_VCPU, (unsigned long)id);
+	do {
+		vcpu->fd = ioctl(vm->fd, KVM_CREATE_VCPU, (unsigned long)id);
+	} while (vcpu->fd < 0 && errno == EINTR);
 	if (vcpu->fd < 0)
 		goto fail;
 	size = ioctl(vm->dev_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
