@@ -73,7 +73,8 @@ if [ "$(wc -l <"$BENCH_OUT/bench.csv")" -lt 2 ]; then
 fi
 
 # The test host, for the plot's title and the docs' table.
-host="QEMU $(qemu-system-x86_64 --version | sed -n '1s/.*version \([^ ]*\).*/\1/p') TCG -cpu $cpu, kernel $KVER, $(nproc) host cores"
+qver=$(qemu-system-x86_64 --version | sed -n '1s/.*version \([^ ]*\).*/\1/p')
+host="QEMU $qver TCG -cpu $cpu, kernel $KVER, $(nproc) host cores"
 echo "# test host: $host"
 if command -v gnuplot >/dev/null 2>&1; then
 	gnuplot -e "csv='$BENCH_OUT/bench.csv'; png='$BENCH_OUT/bench.png'; host='$host'" \
