@@ -6,12 +6,14 @@
 #   make run     boot a test VM that loads hvm.ko and boots Linux with hvm-run:
 #                the guest prints uname -a and its CPU count, powers off
 #   make run-shell  the same guest with its shell on this terminal
+#   make bench   hvm against KVM on the same guest code in one test VM: a
+#                table of medians and ratios, build/bench/bench.csv and .png
 # See Documentation/testing.rst for the variables (CPUS, KVER, TEST_TIMEOUT...).
 # KDIR: the running kernel's build dir when it exists, else the newest installed one.
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(lastword $(shell ls -d /lib/modules/*/build 2>/dev/null | sort -V)))
 
-.PHONY: all module userspace selftests check check-bochs run run-shell clean
+.PHONY: all module userspace selftests check check-bochs run run-shell bench clean
 
 all: module userspace selftests
 
@@ -46,6 +48,10 @@ run:
 
 run-shell:
 	@RUN_DEMO=shell tools/testvm/run.sh
+
+# The benchmark (Documentation/performance.rst): BENCH_ARGS, BENCH_CPU...
+bench:
+	@tools/testvm/bench.sh
 
 clean:
 	[ -z "$(KDIR)" ] || $(MAKE) -C $(KDIR) M=$(CURDIR)/module clean

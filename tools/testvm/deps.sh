@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Install the Debian packages the test harness needs, only those missing.
 # Runs apt-get (as root) only when something is missing.
+# deps.sh bench: also what make bench needs (gnuplot for its plot).
 set -eu
 
 here=$(dirname "$0")
@@ -45,6 +46,9 @@ need isolinux
 need syslinux-common
 need xorriso xorriso
 need xz-utils xz		# bochs.sh unpacks vmlinux from the bzImage
+if [ "${1:-}" = bench ]; then
+	need gnuplot-nox gnuplot	# bench.sh plots the ratios
+fi
 
 if [ -z "$missing" ]; then
 	exit 0

@@ -4,7 +4,8 @@
 #   MODE check: the demo, then every selftest;  MODE run: the demo only.
 # Contents: static busybox, /init (init.sh), /etc/hvm-test.conf, $HVM_KO as
 # /hvm.ko (+ the modules it depends on), $HVM_RUN as /bin/hvm-run and
-# /demo/hvm-run, $DEMO_DIR/*.bin and *.elf in /demo, the selftests build dir
+# /demo/hvm-run, $HVM_BENCH as /bin/hvm-bench with bench-vm.sh as
+# /bin/hvm-bench-vm, $DEMO_DIR/*.bin and *.elf in /demo, the selftests build dir
 # $TESTS_DIR as /tests, the Linux guest in /linux (LINUX_GUEST, LINUX_VMLINUX).
 # Dynamic executables get their shared libraries too.
 set -eu
@@ -16,6 +17,7 @@ root=$(cd "$here/../.." && pwd)
 kver=${KVER:-$("$here/kver.sh")}
 HVM_KO=${HVM_KO:-$root/module/hvm.ko}
 HVM_RUN=${HVM_RUN:-$root/userspace/build/hvm-run}
+HVM_BENCH=${HVM_BENCH:-$root/userspace/build/hvm-bench}
 DEMO_DIR=${DEMO_DIR:-$root/userspace/build}
 TESTS_DIR=${TESTS_DIR:-$root/selftests/build}
 BUSYBOX=${BUSYBOX:-/bin/busybox}
@@ -97,6 +99,14 @@ if [ -f "$HVM_RUN" ]; then
 elif [ "$mode" = run ]; then
 	echo "mkinitramfs: no runner $HVM_RUN" >&2
 	exit 1
+fi
+
+# The benchmark (make bench; test_bench_smoke runs it with --smoke) and
+# its wrapper, which loads KVM next to hvm.ko for it.
+if [ -f "$HVM_BENCH" ]; then
+	add_elf "$HVM_BENCH" /bin/hvm-bench
+	cp "$here/bench-vm.sh" "$stage/bin/hvm-bench-vm"
+	chmod 755 "$stage/bin/hvm-bench-vm"
 fi
 
 # The Linux guest that hvm-run boots (selftests/test_linux.sh, the Linux

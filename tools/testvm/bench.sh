@@ -1,0 +1,86 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# bench.sh ("make bench"): hvm against KVM on the same guest code, in the
+# same boot of one QEMU test VM (-cpu $BENCH_CPU, default EPYC).
+#   1. packages (deps.sh bench: also gnuplot), test kernel (kver.sh)
+#   2. build the module and userspace (hvm-bench) unless SKIP_BUILD=1
+#   3. an initramfs whose demo command is hvm-bench-vm (bench-vm.sh): it
+#      loads KVM next to hvm.ko and runs hvm-bench
+#   4. boot (boot.sh, single-threaded TCG as make check), judge the log as
+#      make check does (parse.awk: the kernel log, insmod, rmmod)
+#   5. print hvm-bench's table; write $BENCH_OUT/bench.csv, bench.txt and
+#      bench.png (gnuplot: the ratios hvm/KVM)
+# Variables: BENCH_CPU, BENCH_ARGS (hvm-bench options, e.g. --rounds 9,
+# --scale 2, --smoke), BENCH_TIMEOUT (seconds for hvm-bench in the VM,
+# default 900), BENCH_OUT (default build/bench), KVER, OUT, SKIP_BUILD,
+# INSMOD_ARGS, QEMU_EXTRA, APPEND_EXTRA.  Timing is never judged; exit
+# status 1 on a functional failure (a wrong exit or value, a kernel
+# problem in the log) or a missing table.
+# See Documentation/performance.rst.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+OUT=${OUT:-$root/build/testvm}
+BENCH_OUT=${BENCH_OUT:-$root/build/bench}
+unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL
+mkdir -p "$OUT" "$BENCH_OUT"
+
+"$here/deps.sh" bench
+KVER=$("$here/kver.sh")
+export KVER
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+	make -C "$root" module KDIR="/lib/modules/$KVER/build"
+	make -C "$root" userspace
+fi
+[ -x "${HVM_BENCH:-$root/userspace/build/hvm-bench}" ] ||
+	{ echo "bench.sh: no hvm-bench (userspace not built?)" >&2; exit 1; }
+
+cpu=${BENCH_CPU:-EPYC}
+initrd=$OUT/initrd-bench.cpio.gz
+log=$OUT/bench-$cpu.log
+TEST_TIMEOUT=${BENCH_TIMEOUT:-900}
+RUN_CMD="hvm-bench-vm ${BENCH_ARGS:-}"
+export TEST_TIMEOUT RUN_CMD
+LINUX_GUEST=0 "$here/mkinitramfs.sh" run "$initrd"
+
+echo "# booting $KVER under QEMU -cpu $cpu: hvm-bench ${BENCH_ARGS:-} (log: $log)"
+start=$(date +%s)
+qrc=0
+VM_TIMEOUT=$((TEST_TIMEOUT + 120)) "$here/boot.sh" "$cpu" "$initrd" "$log" \
+	2>"$OUT/bench-$cpu.qemu.log" || qrc=$?
+echo "# VM: $(($(date +%s) - start)) s, QEMU exit $qrc"
+
+tr -d '\r' <"$log" >"$BENCH_OUT/bench.log"
+awk '/^### BENCH-CSV BEGIN/ { exit } on { print } /^### BEGIN hvm-run-demo/ { on = 1 }' \
+	"$BENCH_OUT/bench.log" | grep -v -E '^(### |\[ *[0-9]+\.[0-9]+\] )' \
+	>"$BENCH_OUT/bench.txt" || true	# no markers, no kernel lines
+awk '/^### BENCH-CSV END/ { exit } on { print } /^### BENCH-CSV BEGIN/ { on = 1 }' \
+	"$BENCH_OUT/bench.log" >"$BENCH_OUT/bench.csv"
+cat "$BENCH_OUT/bench.txt"
+
+# The VM as make check judges it, hvm-bench as its demo command.
+RUN_EXPECT="# hvm-bench:" awk -v vm="$cpu" -v qrc="$qrc" -v benign="$here/benign.re" \
+	-f "$here/parse.awk" "$log" >"$BENCH_OUT/bench.tap"
+fail=0
+if grep -q '^not ok' "$BENCH_OUT/bench.tap"; then
+	grep '^not ok' "$BENCH_OUT/bench.tap"
+	fail=1
+fi
+if [ "$(wc -l <"$BENCH_OUT/bench.csv")" -lt 2 ]; then
+	echo "# bench.sh: no table from the test VM (see $log)"
+	exit 1
+fi
+
+# The test host, for the plot's title and the docs' table.
+qver=$(qemu-system-x86_64 --version | sed -n '1s/.*version \([^ ]*\).*/\1/p')
+host="QEMU $qver TCG -cpu $cpu, kernel $KVER, $(nproc) host cores"
+echo "# test host: $host"
+if command -v gnuplot >/dev/null 2>&1; then
+	gnuplot -e "csv='$BENCH_OUT/bench.csv'; png='$BENCH_OUT/bench.png'; host='$host'" \
+		"$here/bench.gp" && echo "# plot: $BENCH_OUT/bench.png"
+else
+	echo "# no gnuplot: no plot"
+fi
+echo "# table: $BENCH_OUT/bench.txt, CSV: $BENCH_OUT/bench.csv"
+exit $fail

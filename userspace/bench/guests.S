@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hvm-bench guest code: one position-independent blob of 64-bit code that
+ * the host copies to GUEST_CODE (bench.h) in every VM, hvm's and KVM's
+ * alike.  Each entry runs its loop body RSI times (warm-up: the first
+ * nested page faults, caches), says START on a port, then runs it RDI
+ * times between two RDTSCs, stores the cycles in the mailbox and says
+ * DONE with EAX = 0.  A wrong value exits DONE with a failure code.
+ * Registers: r8 counts, r9 holds the first TSC, rbx the MMIO address.
+ */
+#define PORT_START		0xe0
+#define PORT_DONE		0xe1
+#define PORT_OUT		0xe2
+#define PORT_IN			0xe3
+#define OUT_VALUE		0x42
+#define IN_VALUE		0x5a
+#define MMIO_READ_VALUE		0x5a5a1234
+#define MMIO_WRITE_VALUE	0x12345678
+#define GUEST_MAILBOX		0x9000
+#define GUEST_MMIO		0xc0000000
+#define HC_UNKNOWN		0x7ffffff0	/* no hypercall on either */
+#define HC_ENOSYS		-1000		/* both answer this */
+
+/* failure codes (DONE's EAX) */
+#define FAIL_CPUID		1
+#define FAIL_HYPERCALL		2
+#define FAIL_IN			3
+#define FAIL_MMIO_READ		4
+
+	.section .rodata.guest, "a"
+	.code64
+	.globl	guest_blob_start, guest_blob_end
+
+/* rdtsc, ordered, into rax (64 bits) */
+.macro	TSC
+	lfence
+	rdtsc
+	shl	$32, %rdx
+	or	%rdx, %rax
+.endm
+
+/* BENCH name body: the entry guest_<name> around the body macro */
+.macro	BENCH name, body
+	.globl	guest_\name
+guest_\name:
+	mov	$GUEST_MMIO, %ebx
+	mov	%rsi, %r8
+	test	%r8, %r8
+	jz	2f
+1:	\body
+	dec	%r8
+	jnz	1b
+2:	mov	$PORT_START, %dx
+	out	%al, %dx
+	mov	%rdi, %r8
+	TSC
+	mov	%rax, %r9
+	test	%r8, %r8
+	jz	4f
+3:	\body
+	dec	%r8
+	jnz	3b
+4:	TSC
+	sub	%r9, %rax
+	mov	%rax, GUEST_MAILBOX
+	xor	%eax, %eax
+	jmp	done
+.endm
+
+.macro	body_floor
+.endm
+
+.macro	body_cpuid
+	xor	%eax, %eax
+	cpuid
+	test	%eax, %eax
+	jz	fail_cpuid
+.endm
+
+.macro	body_vmmcall
+	mov	$HC_UNKNOWN, %eax
+	vmmcall
+	cmp	$HC_ENOSYS, %rax
+	jne	fail_hypercall
+.endm
+
+.macro	body_vmcall
+	mov	$HC_UNKNOWN, %eax
+	vmcall
+	cmp	$HC_ENOSYS, %rax
+	jne	fail_hypercall
+.endm
+
+.macro	body_out
+	mov	$PORT_OUT, %dx
+	mov	$OUT_VALUE, %al
+	out	%al, %dx
+.endm
+
+.macro	body_in
+	mov	$PORT_IN, %dx
+	in	%dx, %al
+	cmp	$IN_VALUE, %al
+	jne	fail_in
+.endm
+
+.macro	body_mmio_read
+	mov	(%rbx), %eax
+	cmp	$MMIO_READ_VALUE, %eax
+	jne	fail_mmio_read
+.endm
+
+.macro	body_mmio_write
+	mov	$MMIO_WRITE_VALUE, %eax
+	mov	%eax, (%rbx)
+.endm
+
+guest_blob_start:
+	BENCH	floor, body_floor
+	BENCH	cpuid, body_cpuid
+	BENCH	vmmcall, body_vmmcall
+	BENCH	vmcall, body_vmcall
+	BENCH	out, body_out
+	BENCH	in, body_in
+	BENCH	mmio_read, body_mmio_read
+	BENCH	mmio_write, body_mmio_write
+
+/* The VM lifecycle figure: the first instruction exits. */
+	.globl	guest_first_exit
+guest_first_exit:
+	xor	%eax, %eax
+	jmp	done
+
+fail_cpuid:
+	mov	$FAIL_CPUID, %eax
+	jmp	done
+fail_hypercall:
+	mov	$FAIL_HYPERCALL, %eax
+	jmp	done
+fail_in:
+	mov	$FAIL_IN, %eax
+	jmp	done
+fail_mmio_read:
+	mov	$FAIL_MMIO_READ, %eax
+	jmp	done
+
+/* DONE with eax; the host does not run the guest again. */
+done:
+	mov	$PORT_DONE, %dx
+	out	%eax, %dx
+1:	hlt
+	jmp	1b
+guest_blob_end:
+
+	.section .note.GNU-stack, "", @progbits
