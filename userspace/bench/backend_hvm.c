@@ -45,6 +45,11 @@ static int hvmb_set_memory(void *vm, unsigned int slot, uint64_t gpa,
 	return hvm_vm_set_region(vm, slot, gpa, size, 0, hva);
 }
 
+static int hvmb_create_irqchip(void *vm)
+{
+	return hvm_vm_create_irqchip(vm);
+}
+
 static void *hvmb_vcpu_create(void *vm, unsigned int id)
 {
 	struct hvm_vcpu *vcpu;
@@ -187,6 +192,7 @@ const struct backend backend_hvm = {
 	.unavailable = hvmb_unavailable,
 	.vm_create = hvmb_vm_create,
 	.set_memory = hvmb_set_memory,
+	.create_irqchip = hvmb_create_irqchip,
 	.vcpu_create = hvmb_vcpu_create,
 	.set_state = hvmb_set_state,
 	.run = hvmb_run,

@@ -2,13 +2,15 @@
 /*
  * hvm-bench: the backend on /dev/kvm, a minimal driver written against
  * KVM's documented API (Documentation/virt/kvm/api.rst): KVM_CREATE_VM,
- * KVM_SET_USER_MEMORY_REGION, KVM_CREATE_VCPU, the mmap()ed kvm_run,
- * KVM_SET_CPUID2 (KVM_GET_SUPPORTED_CPUID), KVM_SET_SREGS/REGS, KVM_RUN.
+ * KVM_SET_USER_MEMORY_REGION, KVM_CREATE_IRQCHIP, KVM_CREATE_VCPU, the
+ * mmap()ed kvm_run, KVM_SET_CPUID2 (KVM_GET_SUPPORTED_CPUID),
+ * KVM_SET_SREGS/REGS, KVM_SET_MP_STATE, KVM_RUN.
  * Like libhvm, each VM opens the device itself.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -20,6 +22,7 @@
 struct kvmb_vm {
 	int dev_fd;
 	int fd;
+	bool irqchip;
 };
 
 struct kvmb_vcpu {
@@ -110,6 +113,16 @@ static int kvmb_set_memory(void *vm_p, unsigned int slot, uint64_t gpa,
 	return ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &r) ? -1 : 0;
 }
 
+static int kvmb_create_irqchip(void *vm_p)
+{
+	struct kvmb_vm *vm = vm_p;
+
+	if (ioctl(vm->fd, KVM_CREATE_IRQCHIP, 0))
+		return -1;
+	vm->irqchip = true;
+	return 0;
+}
+
 static void *kvmb_vcpu_create(void *vm_p, unsigned int id)
 {
 	struct kvmb_vm *vm = vm_p;
@@ -198,7 +211,19 @@ static int kvmb_set_state(void *vcpu_p, const struct guest_state *gs)
 	regs.rflags = gs->rflags;
 	regs.rdi = gs->rdi;
 	regs.rsi = gs->rsi;
-	return ioctl(vcpu->fd, KVM_SET_REGS, &regs) ? -1 : 0;
+	if (ioctl(vcpu->fd, KVM_SET_REGS, &regs))
+		return -1;
+	/*
+	 * With the in-kernel LAPIC, KVM's APs wait for INIT and SIPI; hvm's
+	 * vCPUs all start runnable.  Runnable here too.
+	 */
+	if (vcpu->vm->irqchip) {
+		struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
+
+		if (ioctl(vcpu->fd, KVM_SET_MP_STATE, &mp))
+			return -1;
+	}
+	return 0;
 }
 
 static int kvmb_run(void *vcpu_p, struct bench_exit *ex)
@@ -287,6 +312,7 @@ const struct backend backend_kvm = {
 	.unavailable = kvmb_unavailable,
 	.vm_create = kvmb_vm_create,
 	.set_memory = kvmb_set_memory,
+	.create_irqchip = kvmb_create_irqchip,
 	.vcpu_create = kvmb_vcpu_create,
 	.set_state = kvmb_set_state,
 	.run = kvmb_run,

@@ -23,7 +23,8 @@
 #define GUEST_PML4		0x2000ULL
 #define GUEST_PDPT		0x3000ULL
 #define GUEST_PD		0x4000ULL	/* 4 pages: 4 GiB of 2 MiB pages */
-#define GUEST_IDT		0x8000ULL	/* empty: an exception shuts down */
+#define GUEST_IDT		0x8000ULL	/* LAPIC gates only: an exception
+						 * shuts down */
 #define GUEST_MAILBOX		0x9000ULL	/* results the guest writes */
 #define GUEST_CODE		0x10000ULL	/* guests.S */
 #define GUEST_STACK_TOP		0x100000ULL
@@ -48,7 +49,12 @@
 extern const char guest_blob_start[], guest_blob_end[];
 extern const char guest_floor[], guest_cpuid[], guest_vmmcall[],
 	guest_vmcall[], guest_out[], guest_in[], guest_mmio_read[],
-	guest_mmio_write[], guest_first_exit[];
+	guest_mmio_write[], guest_first_exit[], guest_timer[],
+	guest_irq_handler[];
+/* The vectors of the guest's LAPIC interrupts (guests.S): IDT gates. */
+#define GUEST_TIMER_VECTOR	0x40
+#define GUEST_IPI_VECTOR	0x41
+#define GUEST_LAPIC		0xfee00000ULL	/* mapped by the page tables */
 
 /* The mailbox at GUEST_MAILBOX: the measured loop's TSC cycles. */
 struct guest_mailbox {
@@ -111,6 +117,8 @@ struct backend {
 	void *(*vm_create)(void);
 	int (*set_memory)(void *vm, unsigned int slot, uint64_t gpa,
 			  void *hva, uint64_t size);
+	/* In-kernel local APICs (and the rest): before vcpu_create. */
+	int (*create_irqchip)(void *vm);
 	void *(*vcpu_create)(void *vm, unsigned int id);
 	int (*set_state)(void *vcpu, const struct guest_state *gs);
 	int (*run)(void *vcpu, struct bench_exit *ex);
@@ -147,6 +155,8 @@ struct figure {
 	uint64_t iters;		/* per run (VMs for FIG_LIFECYCLE) */
 	uint64_t smoke_iters;
 	unsigned int nvms, nvcpus;	/* FIG_SCALE */
+	bool irqchip;		/* the VM needs in-kernel local APICs */
+	double wait_ns;		/* a wait in each iteration, taken off (timer) */
 };
 
 struct result {

@@ -4,7 +4,8 @@
  * The same bytes and the same registers go to both backends: a GDT with
  * 64-bit code, flat data and a busy TSS; page tables identity-mapping the
  * first 4 GiB with 2 MiB pages (GUEST_MMIO is mapped there but has no
- * memory behind it); the code of guests.S at GUEST_CODE.
+ * memory behind it); the code of guests.S at GUEST_CODE; an IDT with
+ * only the gates of the LAPIC's interrupts (an exception shuts down).
  */
 #include <string.h>
 #include <sys/mman.h>
@@ -37,7 +38,7 @@ static void put64(void *ram, uint64_t gpa, uint64_t v)
 /* Fresh memory (all zero) in, the guest's tables and code out. */
 void guest_ram_setup(void *ram)
 {
-	uint64_t tss_lo, i;
+	uint64_t tss_lo, i, handler, gate;
 
 	/* GDT: null, 64-bit code (L=1), flat data, a busy 64-bit TSS. */
 	put64(ram, GUEST_GDT + SEL_CODE64, 0x00af9b000000ffffULL);
@@ -58,6 +59,15 @@ void guest_ram_setup(void *ram)
 
 	memcpy((char *)ram + GUEST_CODE, guest_blob_start,
 	       guest_blob_end - guest_blob_start);
+
+	/* 64-bit interrupt gates (type 0xe, P) for the LAPIC's vectors. */
+	handler = GUEST_CODE + (uint64_t)(guest_irq_handler - guest_blob_start);
+	for (i = GUEST_TIMER_VECTOR; i <= GUEST_IPI_VECTOR; i++) {
+		gate = GUEST_IDT + i * 16;
+		put64(ram, gate, (handler & 0xffff) | (uint64_t)SEL_CODE64 << 16 |
+		      0x8eULL << 40 | (handler >> 16 & 0xffff) << 48);
+		put64(ram, gate + 8, handler >> 32);
+	}
 }
 
 static void seg_flat(struct bench_seg *s, uint16_t sel, uint8_t type,
@@ -97,7 +107,7 @@ void guest_state_init(struct guest_state *gs, const char *entry,
 	gs->gdt_base = GUEST_GDT;
 	gs->gdt_limit = SEL_TSS + 16 - 1;
 	gs->idt_base = GUEST_IDT;
-	gs->idt_limit = 0;
+	gs->idt_limit = (GUEST_IPI_VECTOR + 1) * 16 - 1;
 	gs->cr0 = 0x80010033;	/* PG WP NE ET MP PE */
 	gs->cr3 = GUEST_PML4;
 	gs->cr4 = 0x620;	/* OSXMMEXCPT OSFXSR PAE */
