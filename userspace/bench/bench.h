@@ -50,15 +50,19 @@ extern const char guest_blob_start[], guest_blob_end[];
 extern const char guest_floor[], guest_cpuid[], guest_vmmcall[],
 	guest_vmcall[], guest_out[], guest_in[], guest_mmio_read[],
 	guest_mmio_write[], guest_first_exit[], guest_timer[],
-	guest_irq_handler[];
+	guest_irq_handler[], guest_ipi_send[], guest_ipi_wait[];
 /* The vectors of the guest's LAPIC interrupts (guests.S): IDT gates. */
 #define GUEST_TIMER_VECTOR	0x40
 #define GUEST_IPI_VECTOR	0x41
 #define GUEST_LAPIC		0xfee00000ULL	/* mapped by the page tables */
 
-/* The mailbox at GUEST_MAILBOX: the measured loop's TSC cycles. */
+/*
+ * The mailbox at GUEST_MAILBOX: the measured loop's TSC cycles; for the
+ * IPI figure the cycles of the wake-ups alone, and the whole loop's.
+ */
 struct guest_mailbox {
 	uint64_t cycles;
+	uint64_t total;
 };
 
 /* A segment register with its hidden part (as struct hvm_segment/kvm_segment). */
@@ -136,6 +140,7 @@ enum figure_kind {
 	FIG_LOOP,	/* guest loop: cycles/iteration, ns/iteration */
 	FIG_LIFECYCLE,	/* create + memory + vCPU + first exit + destroy */
 	FIG_SCALE,	/* nvms VMs x nvcpus vCPUs in threads: exits/s */
+	FIG_IPI,	/* vCPU 0 wakes vCPU 1 from HLT: cycles/wake-up */
 };
 
 enum loop_exit {
@@ -191,6 +196,10 @@ double now_ns(void);
 #define SCALE_MAX_VCPUS	2
 int scale_run(const struct backend *be, const struct figure *f,
 	      uint64_t iters, struct result *res, char *err, size_t errlen);
+
+/* ipi.c */
+int ipi_run(const struct backend *be, const struct figure *f,
+	    uint64_t iters, struct result *res, char *err, size_t errlen);
 
 /* stats.c */
 struct stats {

@@ -155,7 +155,8 @@ static void emit(FILE *csv, const struct figure *f, const char *metric,
 	if (!csv)
 		return;
 	fprintf(csv, "%s%s,%s", f->name,
-		f->kind != FIG_LOOP ? "" : use_ns ? "_host" : "_guest", unit);
+		f->kind != FIG_LOOP && f->kind != FIG_IPI ? "" :
+		use_ns ? "_host" : "_guest", unit);
 	for (b = 0; b < NR_BACKENDS; b++) {
 		if (st[b].n)
 			fprintf(csv, ",%.6g", st[b].median);
@@ -196,7 +197,7 @@ static void print_table(const char *csv_path, unsigned int rounds, bool smoke)
 	for (i = 0; i < nr_figures; i++) {
 		const struct figure *f = &figures[i];
 
-		if (f->kind == FIG_LOOP) {
+		if (f->kind == FIG_LOOP || f->kind == FIG_IPI) {
 			emit(csv, f, " (guest)", "cycles/iter", false, 1, false);
 			emit(csv, f, " (host)", "ns/iter", true, 1, false);
 		} else if (f->kind == FIG_SCALE) {

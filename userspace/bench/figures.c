@@ -31,6 +31,9 @@ struct figure figures[] = {
 	{ .name = "timer", .title = "HLT wake-up by LAPIC timer, past 100 us",
 	  .kind = FIG_LOOP, .entry = guest_timer, .exits = LOOP_NO_USER_EXIT,
 	  .iters = 500, .smoke_iters = 10, .irqchip = true, .wait_ns = 100000 },
+	{ .name = "ipi", .title = "HLT wake-up by IPI from another vCPU",
+	  .kind = FIG_IPI, .exits = LOOP_NO_USER_EXIT, .iters = 300,
+	  .smoke_iters = 10, .irqchip = true },
 	{ "lifecycle", "VM create+memory+vCPU+first exit+destroy",
 	  FIG_LIFECYCLE, guest_first_exit, LOOP_NO_USER_EXIT, 20, 2, 0, 0,
 	  false, 0 },
@@ -281,6 +284,8 @@ int figure_run(const struct backend *be, const struct figure *f,
 		return one_vm(be, f, iters, iters / 20 + 2, res, err, errlen);
 	if (f->kind == FIG_SCALE)
 		return scale_run(be, f, iters, res, err, errlen);
+	if (f->kind == FIG_IPI)
+		return ipi_run(be, f, iters, res, err, errlen);
 	start = now_ns();
 	for (i = 0; i < iters; i++) {
 		int r = one_vm(be, f, 0, 0, res, err, errlen);

@@ -24,7 +24,13 @@
 #define LAPIC_LVTT		0x320
 #define LAPIC_TMICT		0x380
 #define LAPIC_TDCR		0x3e0
+#define LAPIC_ICR_LO		0x300
+#define LAPIC_ICR_HI		0x310
 #define TIMER_VECTOR		0x40
+#define IPI_VECTOR		0x41
+#define IPI_READY		(GUEST_MAILBOX + 0x40)	/* vCPU 1: round, then HLT */
+#define IPI_WOKE		(GUEST_MAILBOX + 0x48)	/* vCPU 1: round, woken */
+#define IPI_SETTLE		500000	/* TSC cycles for vCPU 1 to reach HLT */
 #define TIMER_COUNT		100000	/* 100 us: both APIC buses tick in 1 ns */
 #define HC_UNKNOWN		0x7ffffff0	/* no hypercall on either */
 #define HC_ENOSYS		-1000		/* both answer this */
@@ -156,6 +162,92 @@ guest_blob_start:
 	BENCH	mmio_read, body_mmio_read
 	BENCH	mmio_write, body_mmio_write
 	BENCH	timer, body_timer, setup_timer
+
+/*
+ * HLT woken by an IPI, two vCPUs of one VM.  vCPU 1 (guest_ipi_wait, RDI
+ * rounds, its own stack) writes the round's number to IPI_READY, halts,
+ * and once woken writes it to IPI_WOKE.  vCPU 0 (guest_ipi_send, as the
+ * BENCH loops: RSI warm-up rounds, START, RDI rounds) waits for READY,
+ * gives vCPU 1 IPI_SETTLE cycles to get into its HLT, reads the TSC,
+ * sends the fixed IPI (ICR high: APIC ID 1, then low: the vector) and
+ * spins until WOKE says the round: the cycles from the ICR write to that
+ * are summed into the mailbox; the whole measured loop's cycles go next
+ * to them (the guest TSC's rate against the host's clock).
+ * Registers of vCPU 0: r8 counts, r12 the round, r13 the TSC at the IPI,
+ * r14 the sum, r15 the TSC at START.
+ */
+.macro	ipi_round
+	inc	%r12
+1:	pause
+	cmp	%r12, IPI_READY
+	jne	1b
+	TSC
+	mov	%rax, %r13
+2:	pause
+	TSC
+	sub	%r13, %rax
+	cmp	$IPI_SETTLE, %rax
+	jb	2b
+	TSC
+	mov	%rax, %r13
+	movl	$(1 << 24), LAPIC_ICR_HI(%r10)
+	movl	$(IPI_VECTOR | 1 << 14), LAPIC_ICR_LO(%r10)	/* fixed, assert */
+3:	pause
+	cmp	%r12, IPI_WOKE
+	jne	3b
+	TSC
+	sub	%r13, %rax
+	add	%rax, %r14
+.endm
+
+	.globl	guest_ipi_send
+guest_ipi_send:
+	mov	$LAPIC, %r10d
+	movl	$0x1ff, LAPIC_SVR(%r10)
+	xor	%r12d, %r12d
+	mov	%rsi, %r8		/* labels 5-8: ipi_round has 1-3 */
+	test	%r8, %r8
+	jz	6f
+5:	ipi_round
+	dec	%r8
+	jnz	5b
+6:	mov	$PORT_START, %dx
+	out	%al, %dx
+	xor	%r14d, %r14d
+	TSC
+	mov	%rax, %r15
+	mov	%rdi, %r8
+	test	%r8, %r8
+	jz	8f
+7:	ipi_round
+	dec	%r8
+	jnz	7b
+8:	TSC
+	sub	%r15, %rax
+	mov	%r14, GUEST_MAILBOX
+	mov	%rax, GUEST_MAILBOX + 8
+	xor	%eax, %eax
+	jmp	done
+
+/* vCPU 1: IF=1 once, before any round (no STI next to the HLT). */
+	.globl	guest_ipi_wait
+guest_ipi_wait:
+	mov	$LAPIC, %r10d
+	movl	$0x1ff, LAPIC_SVR(%r10)
+	sti
+	nop
+	xor	%r12d, %r12d
+	mov	%rdi, %r8
+	test	%r8, %r8
+	jz	2f
+1:	inc	%r12
+	mov	%r12, IPI_READY
+	hlt
+	mov	%r12, IPI_WOKE
+	dec	%r8
+	jnz	1b
+2:	xor	%eax, %eax
+	jmp	done
 
 /*
  * The LAPIC's interrupts (IDT gates, layout.c): EOI, and if the
