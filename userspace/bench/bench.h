@@ -28,6 +28,11 @@
 #define GUEST_MAILBOX		0x9000ULL	/* results the guest writes */
 #define GUEST_CODE		0x10000ULL	/* guests.S */
 #define GUEST_STACK_TOP		0x100000ULL
+/* Slot 1, the memory figures' fresh memory (FIG_MEM). */
+#define GUEST_MEM_BASE		0x40000000ULL
+#define MEM_SIZE		(256ULL << 20)
+#define MEM_PAGES		(MEM_SIZE >> 12)
+#define MEM_SUM_BYTES		(64ULL << 20)	/* the sum loop's part */
 /* Mapped by the guest's page tables, backed by no slot: MMIO exits. */
 #define GUEST_MMIO		0xc0000000ULL
 
@@ -50,7 +55,14 @@ extern const char guest_blob_start[], guest_blob_end[];
 extern const char guest_floor[], guest_cpuid[], guest_vmmcall[],
 	guest_vmcall[], guest_out[], guest_in[], guest_mmio_read[],
 	guest_mmio_write[], guest_first_exit[], guest_timer[],
-	guest_irq_handler[], guest_ipi_send[], guest_ipi_wait[];
+	guest_irq_handler[], guest_ipi_send[], guest_ipi_wait[],
+	guest_mem_touch[], guest_mem_sum[];
+/*
+ * Functions of the blob with the C calling convention, which the guest
+ * entries call and which hvm-bench calls natively (mem.c) on a copy.
+ */
+extern const char guest_mem_touch_fn[], guest_mem_fill_fn[],
+	guest_mem_sum_fn[];
 /* The vectors of the guest's LAPIC interrupts (guests.S): IDT gates. */
 #define GUEST_TIMER_VECTOR	0x40
 #define GUEST_IPI_VECTOR	0x41
@@ -141,6 +153,7 @@ enum figure_kind {
 	FIG_LIFECYCLE,	/* create + memory + vCPU + first exit + destroy */
 	FIG_SCALE,	/* nvms VMs x nvcpus vCPUs in threads: exits/s */
 	FIG_IPI,	/* vCPU 0 wakes vCPU 1 from HLT: cycles/wake-up */
+	FIG_MEM,	/* a loop over slot 1's memory: per 4 KiB */
 };
 
 enum loop_exit {
@@ -162,6 +175,7 @@ struct figure {
 	unsigned int nvms, nvcpus;	/* FIG_SCALE */
 	bool irqchip;		/* the VM needs in-kernel local APICs */
 	double wait_ns;		/* a wait in each iteration, taken off (timer) */
+	uint64_t per_iter;	/* FIG_MEM: 4 KiB pages per guest iteration */
 };
 
 struct result {
@@ -196,6 +210,10 @@ double now_ns(void);
 #define SCALE_MAX_VCPUS	2
 int scale_run(const struct backend *be, const struct figure *f,
 	      uint64_t iters, struct result *res, char *err, size_t errlen);
+
+/* mem.c: FIG_MEM's loop run natively by hvm-bench itself, same bytes */
+int mem_native(const struct figure *f, uint64_t iters, struct result *res,
+	       char *err, size_t errlen);
 
 /* ipi.c */
 int ipi_run(const struct backend *be, const struct figure *f,

@@ -34,6 +34,8 @@ struct samples {
 /* [figure][backend] */
 static struct samples (*samples)[NR_BACKENDS];
 static const char *why_na[NR_BACKENDS];
+/* [figure]: FIG_MEM's loops run natively by hvm-bench itself (mem.c) */
+static struct samples *native;
 
 static void tick(int sig)
 {
@@ -65,12 +67,13 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: hvm-bench [--rounds N] [--csv FILE] [--scale X] [--smoke]\n"
-		"                 [--require hvm|kvm]\n"
+		"                 [--require hvm|kvm] [--only FIGURE]\n"
 		"  --rounds N    rounds of every figure on each backend (default 5, at least 5)\n"
 		"  --csv FILE    also write the table as CSV\n"
 		"  --scale X     iterations times X (default 1)\n"
 		"  --smoke       each figure once with a few iterations: a functional check\n"
-		"  --require B   fail when backend B (hvm, kvm) is not usable\n");
+		"  --require B   fail when backend B (hvm, kvm) is not usable\n"
+		"  --only NAME   run only the figure NAME (its CSV name)\n");
 }
 
 static void cpu_model(char *buf, size_t len)
@@ -155,7 +158,7 @@ static void emit(FILE *csv, const struct figure *f, const char *metric,
 	if (!csv)
 		return;
 	fprintf(csv, "%s%s,%s", f->name,
-		f->kind != FIG_LOOP && f->kind != FIG_IPI ? "" :
+		f->kind == FIG_LIFECYCLE || f->kind == FIG_SCALE ? "" :
 		use_ns ? "_host" : "_guest", unit);
 	for (b = 0; b < NR_BACKENDS; b++) {
 		if (st[b].n)
@@ -172,6 +175,28 @@ static void emit(FILE *csv, const struct figure *f, const char *metric,
 	}
 	/* the title last: it has no comma, but may get one */
 	fprintf(csv, ",%u,%u,%s%s\n", st[0].n, st[1].n, f->title, metric);
+}
+
+/* The native run of a FIG_MEM figure: a line of its own, not in the CSV. */
+static void emit_native(const struct figure *f)
+{
+	const struct samples *s = &native[f - figures];
+	struct stats c, n;
+	char cc[32], nn[32], ci[32], cx[32];
+
+	if (s->failed || !s->n) {
+		printf("#   native (hvm-bench itself): %s\n",
+		       s->failed ? "FAIL" : "n/a");
+		return;
+	}
+	stats_compute(s->cycles, s->n, &c);
+	stats_compute(s->ns, s->n, &n);
+	fmt_num(cc, sizeof(cc), c.median);
+	fmt_num(nn, sizeof(nn), n.median);
+	fmt_num(ci, sizeof(ci), c.min);
+	fmt_num(cx, sizeof(cx), c.max);
+	printf("#   native (hvm-bench itself): %s cycles/4KiB (%s-%s), %s ns/4KiB, %.2f GB/s\n",
+	       cc, ci, cx, nn, n.median > 0 ? 4096 / n.median : 0);
 }
 
 static void print_table(const char *csv_path, unsigned int rounds, bool smoke)
@@ -197,7 +222,11 @@ static void print_table(const char *csv_path, unsigned int rounds, bool smoke)
 	for (i = 0; i < nr_figures; i++) {
 		const struct figure *f = &figures[i];
 
-		if (f->kind == FIG_LOOP || f->kind == FIG_IPI) {
+		if (f->kind == FIG_MEM) {
+			emit(csv, f, " (guest)", "cycles/4KiB", false, 1, false);
+			emit(csv, f, " (host)", "ns/4KiB", true, 1, false);
+			emit_native(f);
+		} else if (f->kind == FIG_LOOP || f->kind == FIG_IPI) {
 			emit(csv, f, " (guest)", "cycles/iter", false, 1, false);
 			emit(csv, f, " (host)", "ns/iter", true, 1, false);
 		} else if (f->kind == FIG_SCALE) {
@@ -218,18 +247,19 @@ int main(int argc, char **argv)
 		{ "scale", required_argument, NULL, 's' },
 		{ "smoke", no_argument, NULL, 'S' },
 		{ "require", required_argument, NULL, 'R' },
+		{ "only", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
 	bool smoke = false, require[NR_BACKENDS] = { false, false };
 	unsigned int rounds = 5, r, i, k;
-	const char *csv_path = NULL;
+	const char *csv_path = NULL, *only = NULL;
 	double scale = 1;
 	char model[128];
 	struct utsname un;
 	int c, failures = 0;
 
-	while ((c = getopt_long(argc, argv, "r:c:s:SR:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:c:s:SR:o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			rounds = strtoul(optarg, NULL, 0);
@@ -242,6 +272,9 @@ int main(int argc, char **argv)
 			break;
 		case 'S':
 			smoke = true;
+			break;
+		case 'o':
+			only = optarg;
 			break;
 		case 'R':
 			if (!strcmp(optarg, "hvm"))
@@ -270,7 +303,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	samples = calloc(nr_figures, sizeof(*samples));
-	if (!samples)
+	native = calloc(nr_figures, sizeof(*native));
+	if (!samples || !native)
 		return 1;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (start_ticker())
@@ -291,6 +325,9 @@ int main(int argc, char **argv)
 		for (i = 0; i < nr_figures; i++) {
 			const struct figure *f = &figures[i];
 			uint64_t iters = smoke ? f->smoke_iters : f->iters * scale;
+
+			if (only && strcmp(only, f->name))
+				continue;
 
 			for (k = 0; k < NR_BACKENDS; k++) {
 				/* hvm first in even rounds, KVM first in odd */
@@ -322,6 +359,23 @@ int main(int argc, char **argv)
 				s->n++;
 				if (smoke)
 					printf("ok %s %s\n", backends[b]->name, f->name);
+			}
+			if (f->kind == FIG_MEM && !native[i].failed) {
+				struct samples *s = &native[i];
+				struct result res;
+				char err[256];
+
+				if (mem_native(f, iters, &res, err, sizeof(err))) {
+					printf("FAIL native %s: %s\n", f->name, err);
+					s->failed = true;
+					failures++;
+					continue;
+				}
+				s->cycles[s->n] = res.cycles;
+				s->ns[s->n] = res.ns;
+				s->n++;
+				if (smoke)
+					printf("ok native %s\n", f->name);
 			}
 		}
 	}

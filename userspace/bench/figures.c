@@ -9,40 +9,50 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "bench.h"
 
+/* Designated initializers: a figure sets only the fields it uses. */
+#define LOOP(n, t, e, x, it, sm) \
+	{ .name = n, .title = t, .kind = FIG_LOOP, .entry = e, .exits = x, \
+	  .iters = it, .smoke_iters = sm }
+#define SCALE(n, t, vms, vcpus) \
+	{ .name = n, .title = t, .kind = FIG_SCALE, .entry = guest_cpuid, \
+	  .iters = 3000, .smoke_iters = 10, .nvms = vms, .nvcpus = vcpus }
+
 struct figure figures[] = {
-	{ "floor", "guest loop without exits (floor)", FIG_LOOP, guest_floor,
-	  LOOP_NO_USER_EXIT, 1000000, 100, 0, 0, false, 0 },
-	{ "cpuid", "CPUID: in-kernel exit", FIG_LOOP, guest_cpuid,
-	  LOOP_NO_USER_EXIT, 5000, 10, 0, 0, false, 0 },
-	{ "vmmcall", "VMMCALL: in-kernel exit", FIG_LOOP, guest_vmmcall,
-	  LOOP_NO_USER_EXIT, 5000, 10, 0, 0, false, 0 },
-	{ "out", "OUT: exit to user space", FIG_LOOP, guest_out,
-	  LOOP_OUT, 2000, 10, 0, 0, false, 0 },
-	{ "in", "IN: exit to user space", FIG_LOOP, guest_in,
-	  LOOP_IN, 2000, 10, 0, 0, false, 0 },
-	{ "mmio_read", "MMIO read: exit to user space", FIG_LOOP,
-	  guest_mmio_read, LOOP_MMIO_READ, 2000, 10, 0, 0, false, 0 },
-	{ "mmio_write", "MMIO write: exit to user space", FIG_LOOP,
-	  guest_mmio_write, LOOP_MMIO_WRITE, 2000, 10, 0, 0, false, 0 },
+	LOOP("floor", "guest loop without exits (floor)", guest_floor,
+	     LOOP_NO_USER_EXIT, 1000000, 100),
+	LOOP("cpuid", "CPUID: in-kernel exit", guest_cpuid,
+	     LOOP_NO_USER_EXIT, 5000, 10),
+	LOOP("vmmcall", "VMMCALL: in-kernel exit", guest_vmmcall,
+	     LOOP_NO_USER_EXIT, 5000, 10),
+	LOOP("out", "OUT: exit to user space", guest_out, LOOP_OUT, 2000, 10),
+	LOOP("in", "IN: exit to user space", guest_in, LOOP_IN, 2000, 10),
+	LOOP("mmio_read", "MMIO read: exit to user space", guest_mmio_read,
+	     LOOP_MMIO_READ, 2000, 10),
+	LOOP("mmio_write", "MMIO write: exit to user space", guest_mmio_write,
+	     LOOP_MMIO_WRITE, 2000, 10),
 	{ .name = "timer", .title = "HLT wake-up by LAPIC timer, past 100 us",
 	  .kind = FIG_LOOP, .entry = guest_timer, .exits = LOOP_NO_USER_EXIT,
 	  .iters = 500, .smoke_iters = 10, .irqchip = true, .wait_ns = 100000 },
 	{ .name = "ipi", .title = "HLT wake-up by IPI from another vCPU",
 	  .kind = FIG_IPI, .exits = LOOP_NO_USER_EXIT, .iters = 300,
 	  .smoke_iters = 10, .irqchip = true },
-	{ "lifecycle", "VM create+memory+vCPU+first exit+destroy",
-	  FIG_LIFECYCLE, guest_first_exit, LOOP_NO_USER_EXIT, 20, 2, 0, 0,
-	  false, 0 },
-	{ "scale_1vm_1vcpu", "CPUID loop: 1 VM x 1 vCPU: all exits",
-	  FIG_SCALE, guest_cpuid, LOOP_NO_USER_EXIT, 3000, 10, 1, 1, false, 0 },
-	{ "scale_2vm_1vcpu", "CPUID loop: 2 VMs x 1 vCPU: all exits",
-	  FIG_SCALE, guest_cpuid, LOOP_NO_USER_EXIT, 3000, 10, 2, 1, false, 0 },
-	{ "scale_1vm_2vcpu", "CPUID loop: 1 VM x 2 vCPUs: all exits",
-	  FIG_SCALE, guest_cpuid, LOOP_NO_USER_EXIT, 3000, 10, 1, 2, false, 0 },
+	{ .name = "mem_touch", .title = "first touch of fresh memory, per 4 KiB",
+	  .kind = FIG_MEM, .entry = guest_mem_touch, .iters = MEM_PAGES,
+	  .smoke_iters = 1024, .per_iter = 1 },
+	{ .name = "mem_sum", .title = "sum over 64 MiB (touched), per 4 KiB",
+	  .kind = FIG_MEM, .entry = guest_mem_sum, .iters = 4,
+	  .smoke_iters = 1, .per_iter = MEM_SUM_BYTES / 4096 },
+	{ .name = "lifecycle", .title = "VM create+memory+vCPU+first exit+destroy",
+	  .kind = FIG_LIFECYCLE, .entry = guest_first_exit, .iters = 20,
+	  .smoke_iters = 2 },
+	SCALE("scale_1vm_1vcpu", "CPUID loop: 1 VM x 1 vCPU: all exits", 1, 1),
+	SCALE("scale_2vm_1vcpu", "CPUID loop: 2 VMs x 1 vCPU: all exits", 2, 1),
+	SCALE("scale_1vm_2vcpu", "CPUID loop: 1 VM x 2 vCPUs: all exits", 1, 2),
 };
 const unsigned int nr_figures = sizeof(figures) / sizeof(figures[0]);
 
@@ -193,7 +203,7 @@ static int one_vm(const struct backend *be, const struct figure *f,
 		  uint64_t iters, uint64_t warmup, struct result *res,
 		  char *err, size_t errlen)
 {
-	void *ram, *vm = NULL, *vcpu = NULL;
+	void *ram, *mem = NULL, *vm = NULL, *vcpu = NULL;
 	struct guest_mailbox mb;
 	struct guest_state gs;
 	uint64_t nexits;
@@ -215,6 +225,21 @@ static int one_vm(const struct backend *be, const struct figure *f,
 		say(err, errlen, "%s: memory: %s", be->name, strerror(errno));
 		goto out;
 	}
+	if (f->kind == FIG_MEM) {
+		/* fresh: every page's first touch faults, in the guest and here */
+		mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (mem == MAP_FAILED) {
+			mem = NULL;
+			say(err, errlen, "memory: %s", strerror(errno));
+			goto out;
+		}
+		if (be->set_memory(vm, 1, GUEST_MEM_BASE, mem, MEM_SIZE)) {
+			say(err, errlen, "%s: memory slot 1: %s", be->name,
+			    strerror(errno));
+			goto out;
+		}
+	}
 	if (f->irqchip && be->create_irqchip(vm)) {
 		say(err, errlen, "%s: irqchip: %s", be->name, strerror(errno));
 		goto out;
@@ -231,7 +256,7 @@ static int one_vm(const struct backend *be, const struct figure *f,
 	}
 	if (run_to_done(be, vcpu, f, &t0, &t1, &nexits, err, errlen))
 		goto out;
-	if (f->kind == FIG_LOOP) {
+	if (f->kind == FIG_LOOP || f->kind == FIG_MEM) {
 		if (!t0) {
 			say(err, errlen, "%s: no START from the guest", be->name);
 			goto out;
@@ -249,6 +274,10 @@ static int one_vm(const struct backend *be, const struct figure *f,
 		}
 		res->cycles = (double)mb.cycles / iters;
 		res->ns = (t1 - t0) / iters;
+		if (f->per_iter) {
+			res->cycles /= f->per_iter;
+			res->ns /= f->per_iter;
+		}
 		if (f->wait_ns > 0) {
 			/*
 			 * The programmed wait off: in ns, and in guest cycles
@@ -267,6 +296,8 @@ out:
 		be->vcpu_destroy(vcpu);
 	if (vm)
 		be->vm_destroy(vm);
+	if (mem)
+		munmap(mem, MEM_SIZE);
 	guest_ram_free(ram);
 	return r;
 }
@@ -286,6 +317,11 @@ int figure_run(const struct backend *be, const struct figure *f,
 		return scale_run(be, f, iters, res, err, errlen);
 	if (f->kind == FIG_IPI)
 		return ipi_run(be, f, iters, res, err, errlen);
+	if (f->kind == FIG_MEM) {
+		if (f->entry == guest_mem_touch && iters > MEM_PAGES)
+			iters = MEM_PAGES;	/* each page once */
+		return one_vm(be, f, iters, 0, res, err, errlen);
+	}
 	start = now_ns();
 	for (i = 0; i < iters; i++) {
 		int r = one_vm(be, f, 0, 0, res, err, errlen);

@@ -32,6 +32,8 @@
 #define IPI_WOKE		(GUEST_MAILBOX + 0x48)	/* vCPU 1: round, woken */
 #define IPI_SETTLE		500000	/* TSC cycles for vCPU 1 to reach HLT */
 #define TIMER_COUNT		100000	/* 100 us: both APIC buses tick in 1 ns */
+#define GUEST_MEM_BASE		0x40000000	/* slot 1 */
+#define MEM_SUM_BYTES		(64 << 20)
 #define HC_UNKNOWN		0x7ffffff0	/* no hypercall on either */
 #define HC_ENOSYS		-1000		/* both answer this */
 
@@ -40,6 +42,7 @@
 #define FAIL_HYPERCALL		2
 #define FAIL_IN			3
 #define FAIL_MMIO_READ		4
+#define FAIL_SUM		5
 
 	.section .rodata.guest, "a"
 	.code64
@@ -250,6 +253,100 @@ guest_ipi_wait:
 	jmp	done
 
 /*
+ * Memory (slot 1 at GUEST_MEM_BASE, fresh).  guest_mem_touch: START, then
+ * one byte written per 4 KiB page, RDI pages (nested page faults and the
+ * host's own page faults).  guest_mem_sum: every qword of MEM_SUM_BYTES
+ * set to 1 and summed once (warm-up), START, then RDI sums, each checked.
+ * The loops are functions with the C calling convention (rdi, rsi; rax,
+ * rcx, rdx, r10, r11 clobbered), which hvm-bench also calls natively.
+ */
+	.globl	guest_mem_touch
+guest_mem_touch:
+	mov	%rdi, %r12
+	mov	$PORT_START, %dx
+	out	%al, %dx
+	TSC
+	mov	%rax, %r9
+	mov	$GUEST_MEM_BASE, %edi
+	mov	%r12, %rsi
+	call	guest_mem_touch_fn
+	TSC
+	sub	%r9, %rax
+	mov	%rax, GUEST_MAILBOX
+	xor	%eax, %eax
+	jmp	done
+
+	.globl	guest_mem_sum
+guest_mem_sum:
+	mov	%rdi, %r12
+	mov	$GUEST_MEM_BASE, %edi
+	mov	$MEM_SUM_BYTES, %esi
+	call	guest_mem_fill_fn
+	mov	$GUEST_MEM_BASE, %edi
+	mov	$MEM_SUM_BYTES, %esi
+	call	guest_mem_sum_fn
+	mov	$PORT_START, %dx
+	out	%al, %dx
+	TSC
+	mov	%rax, %r9
+1:	mov	$GUEST_MEM_BASE, %edi
+	mov	$MEM_SUM_BYTES, %esi
+	call	guest_mem_sum_fn
+	cmp	$(MEM_SUM_BYTES / 8), %rax
+	jne	fail_sum
+	dec	%r12
+	jnz	1b
+	TSC
+	sub	%r9, %rax
+	mov	%rax, GUEST_MAILBOX
+	xor	%eax, %eax
+	jmp	done
+
+/* guest_mem_touch_fn(base, pages): a byte written in each 4 KiB page */
+	.globl	guest_mem_touch_fn
+guest_mem_touch_fn:
+	test	%rsi, %rsi
+	jz	2f
+1:	movb	$1, (%rdi)
+	add	$4096, %rdi
+	dec	%rsi
+	jnz	1b
+2:	ret
+
+/* guest_mem_fill_fn(base, bytes): every qword 1 (bytes: a multiple of 32) */
+	.globl	guest_mem_fill_fn
+guest_mem_fill_fn:
+	shr	$3, %rsi
+	jz	2f
+	mov	$1, %eax
+1:	mov	%rax, (%rdi)
+	add	$8, %rdi
+	dec	%rsi
+	jnz	1b
+2:	ret
+
+/* guest_mem_sum_fn(base, bytes) -> the sum of the qwords, 4 per step */
+	.globl	guest_mem_sum_fn
+guest_mem_sum_fn:
+	xor	%eax, %eax
+	xor	%ecx, %ecx
+	xor	%edx, %edx
+	xor	%r11d, %r11d
+	shr	$5, %rsi
+	jz	2f
+1:	add	(%rdi), %rax
+	add	8(%rdi), %rcx
+	add	16(%rdi), %rdx
+	add	24(%rdi), %r11
+	add	$32, %rdi
+	dec	%rsi
+	jnz	1b
+2:	add	%rcx, %rax
+	add	%rdx, %rax
+	add	%r11, %rax
+	ret
+
+/*
  * The LAPIC's interrupts (IDT gates, layout.c): EOI, and if the
  * interrupt came right before a HLT (the saved RIP points at one), return
  * after that HLT, which would otherwise wait for an interrupt that came.
@@ -283,6 +380,9 @@ fail_in:
 	jmp	done
 fail_mmio_read:
 	mov	$FAIL_MMIO_READ, %eax
+	jmp	done
+fail_sum:
+	mov	$FAIL_SUM, %eax
 	jmp	done
 
 /* DONE with eax; the host does not run the guest again. */
