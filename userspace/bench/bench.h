@@ -12,6 +12,7 @@
 #ifndef BENCH_H
 #define BENCH_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -204,6 +205,29 @@ int figure_run(const struct backend *be, const struct figure *f,
 int run_to_done(const struct backend *be, void *vcpu, const struct figure *f,
 		double *t0, double *t1, uint64_t *nexits, char *err, size_t errlen);
 double now_ns(void);
+
+/*
+ * threads.c: vCPUs run to DONE on host threads of their own (ipi.c,
+ * scale.c).  hvm-bench's ticker signal (SIGALRM) reaches one thread of
+ * the process only: vcpu_threads_join() passes it on to each running
+ * vCPU thread, so that a vCPU that never exits still meets its limit.
+ */
+struct vcpu_thread {
+	const struct backend *be;
+	const struct figure *f;
+	void *vcpu;
+	pthread_t thread;
+	bool started;
+	bool finished;			/* atomic: set by the thread */
+	double t0, t1;			/* as run_to_done() */
+	uint64_t nexits;
+	int r;
+	char err[256];
+};
+int vcpu_thread_start(struct vcpu_thread *v);
+/* Joins the started ones; 0, or FIG_FAILED with the first error in err. */
+int vcpu_threads_join(struct vcpu_thread *v, unsigned int n, char *err,
+		      size_t errlen);
 
 /* scale.c */
 #define SCALE_MAX_VMS	2

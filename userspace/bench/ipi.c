@@ -8,45 +8,19 @@
  * is that share of the measured loop's wall time.
  */
 #include <errno.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "bench.h"
 
 /* vCPU 1's stack, below vCPU 0's (GUEST_STACK_TOP). */
 #define IPI_STACK_TOP	(GUEST_STACK_TOP - 0x10000)
 
-struct ipi_vcpu {
-	const struct backend *be;
-	const struct figure *f;
-	void *vcpu;
-	pthread_t thread;
-	bool started;
-	double t0, t1;
-	uint64_t nexits;
-	int r;
-	volatile bool finished;
-	char err[256];
-};
-
-static void *ipi_thread(void *arg)
-{
-	struct ipi_vcpu *v = arg;
-
-	v->r = run_to_done(v->be, v->vcpu, v->f, &v->t0, &v->t1, &v->nexits,
-			   v->err, sizeof(v->err));
-	__atomic_store_n(&v->finished, true, __ATOMIC_RELEASE);
-	return NULL;
-}
-
 int ipi_run(const struct backend *be, const struct figure *f,
 	    uint64_t iters, struct result *res, char *err, size_t errlen)
 {
 	uint64_t warmup = iters / 20 + 2;
-	struct ipi_vcpu v[2];
+	struct vcpu_thread v[2];
 	struct guest_mailbox mb;
 	struct guest_state gs;
 	void *ram, *vm = NULL;
@@ -98,43 +72,14 @@ int ipi_run(const struct backend *be, const struct figure *f,
 	}
 	/* vCPU 1 first: it must be there to be woken. */
 	for (i = 2; i-- > 0;) {
-		if (pthread_create(&v[i].thread, NULL, ipi_thread, &v[i])) {
+		if (vcpu_thread_start(&v[i])) {
 			snprintf(err, errlen, "pthread_create failed");
 			break;
 		}
-		v[i].started = true;
 	}
-	/*
-	 * hvm-bench's ticker signal reaches one thread of the process only:
-	 * pass it on to both vCPU threads, so that a vCPU that never exits
-	 * (vCPU 0 spinning for a wake-up that does not come) sees its limit.
-	 */
-	for (;;) {
-		bool all = true;
-
-		usleep(100000);
-		for (i = 0; i < 2; i++) {
-			if (!v[i].started ||
-			    __atomic_load_n(&v[i].finished, __ATOMIC_ACQUIRE))
-				continue;
-			all = false;
-			pthread_kill(v[i].thread, SIGALRM);
-		}
-		if (all)
-			break;
-	}
-	r = 0;
-	for (i = 0; i < 2; i++) {
-		if (!v[i].started) {
-			r = FIG_FAILED;
-			continue;
-		}
-		pthread_join(v[i].thread, NULL);
-		if (v[i].r && !r)
-			snprintf(err, errlen, "vCPU %u: %s", i, v[i].err);
-		if (v[i].r)
-			r = FIG_FAILED;
-	}
+	r = vcpu_threads_join(v, 2, err, errlen);
+	if (!r && (!v[0].started || !v[1].started))
+		r = FIG_FAILED;
 	if (r)
 		goto out;
 	if (!v[0].t0) {

@@ -7,42 +7,15 @@
  * the same code in the same memory; the mailbox is not read.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "bench.h"
 
-struct scale_vcpu {
-	const struct backend *be;
-	const struct figure *f;
-	void *vcpu;
-	pthread_t thread;
-	bool started;
-	double t0, t1;
-	uint64_t nexits;
-	int r;
-	char err[256];
-};
-
-static void *scale_thread(void *arg)
-{
-	struct scale_vcpu *v = arg;
-
-	v->r = run_to_done(v->be, v->vcpu, v->f, &v->t0, &v->t1, &v->nexits,
-			   v->err, sizeof(v->err));
-	if (!v->r && !v->t0) {
-		snprintf(v->err, sizeof(v->err), "%s: no START from the guest",
-			 v->be->name);
-		v->r = FIG_FAILED;
-	}
-	return NULL;
-}
-
 int scale_run(const struct backend *be, const struct figure *f,
 	      uint64_t iters, struct result *res, char *err, size_t errlen)
 {
-	struct scale_vcpu v[SCALE_MAX_VMS * SCALE_MAX_VCPUS];
+	struct vcpu_thread v[SCALE_MAX_VMS * SCALE_MAX_VCPUS];
 	void *ram[SCALE_MAX_VMS] = { }, *vm[SCALE_MAX_VMS] = { };
 	unsigned int nvms = f->nvms, nvcpus = f->nvcpus, n = 0, i, j;
 	double first = 0, last = 0;
@@ -93,29 +66,24 @@ int scale_run(const struct backend *be, const struct figure *f,
 		}
 	}
 	for (i = 0; i < n; i++) {
-		if (pthread_create(&v[i].thread, NULL, scale_thread, &v[i])) {
+		if (vcpu_thread_start(&v[i])) {
 			snprintf(err, errlen, "pthread_create failed");
 			break;
 		}
-		v[i].started = true;
 	}
-	r = 0;
-	for (i = 0; i < n; i++) {
+	r = vcpu_threads_join(v, n, err, errlen);
+	for (i = 0; i < n && !r; i++) {
 		if (!v[i].started) {
 			r = FIG_FAILED;
-			continue;
-		}
-		pthread_join(v[i].thread, NULL);
-		if (v[i].r) {
-			if (!r)
-				snprintf(err, errlen, "%s", v[i].err);
+		} else if (!v[i].t0) {
+			snprintf(err, errlen, "%s: no START from the guest", be->name);
 			r = FIG_FAILED;
-			continue;
+		} else {
+			if (!first || v[i].t0 < first)
+				first = v[i].t0;
+			if (v[i].t1 > last)
+				last = v[i].t1;
 		}
-		if (!first || v[i].t0 < first)
-			first = v[i].t0;
-		if (v[i].t1 > last)
-			last = v[i].t1;
 	}
 	if (!r)
 		res->ns = (last - first) / (n * iters);
