@@ -339,7 +339,6 @@ int hvm_emulate_cpuid(struct hvm_vcpu *vcpu)
 {
 	u32 fn = vcpu->regs[HVM_RAX], idx = vcpu->regs[HVM_RCX];
 	const struct hvm_cpuid_entry *e = lookup(vcpu, fn, idx);
-	u64 cr4 = hvm_ops->get_cr4(vcpu);
 	u32 a = 0, b = 0, c = 0, d = 0;
 
 	if (e) {
@@ -352,7 +351,7 @@ int hvm_emulate_cpuid(struct hvm_vcpu *vcpu)
 	if (fn == 1 && e) {
 		b = (b & 0x00ffffff) | (vcpu->id << 24);	/* initial APIC ID */
 		c &= ~L1_ECX_OSXSAVE;
-		if (cr4 & X86_CR4_OSXSAVE)
+		if (hvm_ops->get_cr4(vcpu) & X86_CR4_OSXSAVE)
 			c |= L1_ECX_OSXSAVE;
 		if (!vcpu->lapic) {
 			c &= ~(L1_ECX_X2APIC | L1_ECX_TSC_DEADLINE);
@@ -363,7 +362,7 @@ int hvm_emulate_cpuid(struct hvm_vcpu *vcpu)
 			d &= ~L1_EDX_APIC;
 	} else if (fn == 7 && idx == 0 && e) {
 		c &= ~L7_ECX_OSPKE;
-		if (cr4 & X86_CR4_PKE)
+		if (hvm_ops->get_cr4(vcpu) & X86_CR4_PKE)
 			c |= L7_ECX_OSPKE;
 	} else if (fn == 0xd && (idx == 0 || idx == 1) && e) {
 		b = xsave_size(vcpu, vcpu->xcr0);

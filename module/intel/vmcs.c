@@ -27,6 +27,7 @@ void vmx_vmcs_init(struct vmx_vcpu *vmx)
 {
 	u32 proc2 = vmx_cfg.proc2;
 
+	vmx->vmcs_cache = false;	/* the VMCS holds nothing of ours yet */
 	vmcs_write(PIN_BASED_VM_EXEC_CONTROL, vmx_cfg.pin);
 	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, vmx_cfg.proc);
 	if (!vmx->vpid)

@@ -448,14 +448,17 @@ static void vmx_write_entry_event(struct vmx_vcpu *vmx)
 {
 	u32 info = vmx->entry_intr_info;
 
+	/* Every VM exit clears the field's valid bit (SDM 24.8.3), and a
+	 * failed VMLAUNCH/VMRESUME has it cleared below: only an event to
+	 * deliver needs writing. */
+	if (!(info & INTR_INFO_VALID_MASK))
+		return;
 	/* Real mode delivers no error codes (SDM 27.2.1.3). */
 	if (!(vmx_get_cr0(&vmx->vcpu) & X86_CR0_PE))
 		info &= ~INTR_INFO_DELIVER_CODE_MASK;
 	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, info);
-	if (info & INTR_INFO_VALID_MASK) {
-		vmcs_write(VM_ENTRY_EXCEPTION_ERROR_CODE, vmx->entry_error_code);
-		vmcs_write(VM_ENTRY_INSTRUCTION_LEN, vmx->entry_insn_len);
-	}
+	vmcs_write(VM_ENTRY_EXCEPTION_ERROR_CODE, vmx->entry_error_code);
+	vmcs_write(VM_ENTRY_INSTRUCTION_LEN, vmx->entry_insn_len);
 }
 
 static void vmx_read_exit(struct vmx_vcpu *vmx)
@@ -464,13 +467,25 @@ static void vmx_read_exit(struct vmx_vcpu *vmx)
 
 	vmx->exit_reason = vmcs_read(VM_EXIT_REASON);
 	vmx->exit_qual = vmcs_read(EXIT_QUALIFICATION);
-	vmx->exit_intr_info = vmcs_read(VM_EXIT_INTR_INFO);
+	vmx->exit_intr_info = 0;
+	if ((vmx->exit_reason & 0xffff) == EXIT_REASON_EXCEPTION_NMI)
+		vmx->exit_intr_info = vmcs_read(VM_EXIT_INTR_INFO);
 	vmx->idt_vectoring_info = vmcs_read(IDT_VECTORING_INFO_FIELD);
-	vmx->idt_vectoring_error = vmcs_read(IDT_VECTORING_ERROR_CODE);
-	vmx->insn_len = vmcs_read(VM_EXIT_INSTRUCTION_LEN);
 	vcpu->rip = vmcs_read(GUEST_RIP);
 	vcpu->regs[HVM_RSP] = vmcs_read(GUEST_RSP);
 	vcpu->rflags = vmcs_read(GUEST_RFLAGS);
+	vmx->vmcs_rsp = vcpu->regs[HVM_RSP];
+	vmx->vmcs_rflags = vcpu->rflags;
+}
+
+/* A VMCS field written only when it differs from what the VMCS holds. */
+static void vmcs_write_cached(struct vmx_vcpu *vmx, unsigned long field,
+			      u64 *cached, u64 v)
+{
+	if (vmx->vmcs_cache && *cached == v)
+		return;
+	vmcs_write(field, v);
+	*cached = v;
 }
 
 /*
@@ -498,12 +513,13 @@ static void vmx_vcpu_run(struct hvm_vcpu *vcpu)
 	if (!vmx->host_saved)
 		vmx_switch_to_guest(vmx, smp_processor_id());
 	/* PCID and per-task CR4 bits change under a running task. */
-	vmcs_write(HOST_CR3, __read_cr3());
-	vmcs_write(HOST_CR4, cr4_read_shadow());
+	vmcs_write_cached(vmx, HOST_CR3, &vmx->vmcs_host_cr3, __read_cr3());
+	vmcs_write_cached(vmx, HOST_CR4, &vmx->vmcs_host_cr4, cr4_read_shadow());
 
 	vmcs_write(GUEST_RIP, vcpu->rip);
-	vmcs_write(GUEST_RSP, vcpu->regs[HVM_RSP]);
-	vmcs_write(GUEST_RFLAGS, vcpu->rflags);
+	vmcs_write_cached(vmx, GUEST_RSP, &vmx->vmcs_rsp, vcpu->regs[HVM_RSP]);
+	vmcs_write_cached(vmx, GUEST_RFLAGS, &vmx->vmcs_rflags, vcpu->rflags);
+	vmx->vmcs_cache = true;
 	/* Once hvm moved RIP on, no STI/MOV SS blocking any more. */
 	if (vcpu->rip != vmx->exit_rip) {
 		u32 intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
@@ -536,6 +552,9 @@ static void vmx_vcpu_run(struct hvm_vcpu *vcpu)
 
 	vmx->entry_intr_info = 0;
 	if (vmx->vmfail) {
+		/* No VM exit: the event stays valid in the VMCS (and the
+		 * guest's RSP/RFLAGS are what was written). */
+		vmcs_write(VM_ENTRY_INTR_INFO_FIELD, 0);
 		vmx->vm_insn_error = vmcs_read(VM_INSTRUCTION_ERROR);
 		/* Self-heal a launch state we got wrong (SDM 31.4 errors 4, 5). */
 		if (vmx->vm_insn_error == 5)

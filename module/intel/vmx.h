@@ -32,14 +32,18 @@ struct vmx_vcpu {
 	bool launched;			/* VMRESUME, not VMLAUNCH */
 	u16 vpid;
 
-	/* The last exit, read right after it. */
+	/* The last exit, read right after it (the instruction length and
+	 * the vectoring error code are read where needed, the interruption
+	 * information only for an exception or NMI exit). */
 	u32 exit_reason;
 	u64 exit_qual;
 	u32 exit_intr_info;
 	u32 idt_vectoring_info;
-	u32 idt_vectoring_error;
-	u32 insn_len;
 	bool vmfail;			/* VMLAUNCH/VMRESUME failed */
+	/* What the VMCS holds, so that an entry writes only what changed:
+	 * valid once written (vmcs_cache). */
+	bool vmcs_cache;
+	u64 vmcs_rsp, vmcs_rflags, vmcs_host_cr3, vmcs_host_cr4;
 	u32 vm_insn_error;
 
 	u64 exit_rip;

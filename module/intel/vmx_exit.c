@@ -12,9 +12,15 @@
 #include "guest_mem.h"
 #include "events.h"
 
+/* The exiting instruction's length (SDM 27.2.5). */
+static u32 vmx_insn_len(void)
+{
+	return vmcs_read(VM_EXIT_INSTRUCTION_LEN);
+}
+
 static int vmx_skip(struct vmx_vcpu *vmx)
 {
-	vmx->vcpu.rip += vmx->insn_len;
+	vmx->vcpu.rip += vmx_insn_len();
 	return 1;
 }
 
@@ -49,7 +55,8 @@ static void vmx_reinject(struct vmx_vcpu *vmx)
 	    type != INTR_TYPE_HARD_EXCEPTION)
 		return;
 	vmx->entry_intr_info = info & ~INTR_INFO_RESVD_BITS_MASK;
-	vmx->entry_error_code = vmx->idt_vectoring_error;
+	if (info & VECTORING_INFO_DELIVER_CODE_MASK)
+		vmx->entry_error_code = vmcs_read(IDT_VECTORING_ERROR_CODE);
 	vmx->entry_insn_len = 0;
 }
 
@@ -72,7 +79,7 @@ static int vmx_exit_io(struct vmx_vcpu *vmx)
 		.in = q & BIT(3),
 		.string = q & BIT(4),
 		.rep = q & BIT(5),
-		.next_rip = vmx->vcpu.rip + vmx->insn_len,
+		.next_rip = vmx->vcpu.rip + vmx_insn_len(),
 	};
 
 	return hvm_exit_io(&vmx->vcpu, &io);
@@ -248,7 +255,7 @@ int vmx_handle_exit(struct hvm_vcpu *vcpu)
 	case EXIT_REASON_MSR_READ:
 	case EXIT_REASON_MSR_WRITE:
 		return hvm_exit_msr(vcpu, (reason & 0xffff) == EXIT_REASON_MSR_WRITE,
-				    vcpu->rip + vmx->insn_len);
+				    vcpu->rip + vmx_insn_len());
 	case EXIT_REASON_XSETBV:
 		if (hvm_emulate_xsetbv(vcpu))
 			vmx_skip(vmx);
