@@ -448,9 +448,9 @@ static void vmx_write_entry_event(struct vmx_vcpu *vmx)
 {
 	u32 info = vmx->entry_intr_info;
 
-	/* Every VM exit clears the field's valid bit (SDM 24.8.3), and a
-	 * failed VMLAUNCH/VMRESUME has it cleared below: only an event to
-	 * deliver needs writing. */
+	/* Every VM exit clears the field's valid bit (SDM 24.8.3); a failed
+	 * VMLAUNCH/VMRESUME or VM entry has it cleared below: only an event
+	 * to deliver needs writing. */
 	if (!(info & INTR_INFO_VALID_MASK))
 		return;
 	/* Real mode delivers no error codes (SDM 27.2.1.3). */
@@ -564,9 +564,12 @@ static void vmx_vcpu_run(struct hvm_vcpu *vcpu)
 		return;
 	}
 	vmx_read_exit(vmx);
-	/* A VM-entry failure leaves the launch state as it was (SDM 27.8). */
+	/* A VM-entry failure leaves the launch state as it was, and the
+	 * entry event valid (SDM 27.8): cleared, the event is dropped. */
 	if (!(vmx->exit_reason & VMX_EXIT_REASONS_FAILED_VMENTRY))
 		vmx->launched = true;
+	else
+		vmcs_write(VM_ENTRY_INTR_INFO_FIELD, 0);
 	vmx->exit_rip = vcpu->rip;
 
 	/* The host's NMI made us exit: run its handler now, before anything
