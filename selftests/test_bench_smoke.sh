@@ -23,6 +23,13 @@ case $(grep -m1 vendor_id /proc/cpuinfo) in
 *AuthenticAMD*)	kvm_mod=kvm_amd ;;
 *GenuineIntel*)	kvm_mod=kvm_intel ;;
 esac
+# Quirk no-intr-exit-if0 (Bochs 2.7 SVM, testing.rst): a CPU running a
+# guest that spins with IF=0 takes no interrupt, so KVM's synchronous
+# remote TLB flush waits for it and the host reports an RCU stall (seen in
+# zambezi).  The KVM side is left out there; its points skip.
+case ",${HVM_TEST_QUIRKS:-}," in
+*,no-intr-exit-if0,*)	kvm_mod= ;;
+esac
 loaded=0
 if [ ! -e /dev/kvm ] && [ -n "$kvm_mod" ]; then
 	# KVM takes SVM/VMX only while it has VMs (enable_virt_at_load=0,
