@@ -37,6 +37,28 @@ static const char *why_na[NR_BACKENDS];
 /* [figure]: FIG_MEM's loops run natively by hvm-bench itself (mem.c) */
 static struct samples *native;
 
+/*
+ * One round's outcome for @who (a backend, or "native") on figure @fig:
+ * "FAIL who fig: err" and no more rounds for it, or its sample kept
+ * ("ok who fig" in smoke mode).  Returns 1 on a failure, else 0.
+ */
+static int samples_take(struct samples *s, int ret, const struct result *res,
+			const char *who, const char *fig, const char *err,
+			bool smoke)
+{
+	if (ret) {
+		printf("FAIL %s %s: %s\n", who, fig, err);
+		s->failed = true;
+		return 1;
+	}
+	s->cycles[s->n] = res->cycles;
+	s->ns[s->n] = res->ns;
+	s->n++;
+	if (smoke)
+		printf("ok %s %s\n", who, fig);
+	return 0;
+}
+
 static void tick(int sig)
 {
 	(void)sig;
@@ -347,35 +369,17 @@ int main(int argc, char **argv)
 					why_na[b] = "refused to create a VM";
 					continue;
 				}
-				if (ret) {
-					printf("FAIL %s %s: %s\n", backends[b]->name,
-					       f->name, err);
-					s->failed = true;
-					failures++;
-					continue;
-				}
-				s->cycles[s->n] = res.cycles;
-				s->ns[s->n] = res.ns;
-				s->n++;
-				if (smoke)
-					printf("ok %s %s\n", backends[b]->name, f->name);
+				failures += samples_take(s, ret, &res, backends[b]->name,
+							 f->name, err, smoke);
 			}
 			if (f->kind == FIG_MEM && !native[i].failed) {
 				struct samples *s = &native[i];
 				struct result res;
 				char err[256];
 
-				if (mem_native(f, iters, &res, err, sizeof(err))) {
-					printf("FAIL native %s: %s\n", f->name, err);
-					s->failed = true;
-					failures++;
-					continue;
-				}
-				s->cycles[s->n] = res.cycles;
-				s->ns[s->n] = res.ns;
-				s->n++;
-				if (smoke)
-					printf("ok native %s\n", f->name);
+				failures += samples_take(s, mem_native(f, iters, &res, err,
+								       sizeof(err)),
+							 &res, "native", f->name, err, smoke);
 			}
 		}
 	}
