@@ -5,8 +5,9 @@
 # Contents: static busybox, /init (init.sh), /etc/hvm-test.conf, $HVM_KO as
 # /hvm.ko (+ the modules it depends on), $HVM_RUN as /bin/hvm-run and
 # /demo/hvm-run, $HVM_BENCH as /bin/hvm-bench with bench-vm.sh as
-# /bin/hvm-bench-vm, $DEMO_DIR/*.bin and *.elf in /demo, the selftests build dir
-# $TESTS_DIR as /tests, the Linux guest in /linux (LINUX_GUEST, LINUX_VMLINUX).
+# /bin/hvm-bench-vm (and QEMU, with BENCH_QEMU), $DEMO_DIR/*.bin and *.elf in
+# /demo, the selftests build dir $TESTS_DIR as /tests, the Linux guest in
+# /linux (LINUX_GUEST, LINUX_VMLINUX).
 # Dynamic executables get their shared libraries too.
 set -eu
 
@@ -107,6 +108,17 @@ if [ -f "$HVM_BENCH" ]; then
 	add_elf "$HVM_BENCH" /bin/hvm-bench
 	cp "$here/bench-vm.sh" "$stage/bin/hvm-bench-vm"
 	chmod 755 "$stage/bin/hvm-bench-vm"
+fi
+# KVM's runner for the benchmark's Linux boot figure (make bench only):
+# $BENCH_QEMU as /usr/bin/qemu-system-x86_64 with the firmware its
+# microvm machine loads (qboot; pvh.bin and linuxboot_dma.bin for the
+# kernel), found by QEMU in ../share/qemu from its binary.
+if [ -n "${BENCH_QEMU:-}" ]; then
+	add_elf "$BENCH_QEMU" /usr/bin/qemu-system-x86_64
+	mkdir -p "$stage/usr/share/qemu"
+	for fw in bios-microvm.bin pvh.bin linuxboot_dma.bin; do
+		cp -L "${BENCH_QEMU_DATA:-/usr/share/qemu}/$fw" "$stage/usr/share/qemu/"
+	done
 fi
 
 # The Linux guest that hvm-run boots (selftests/test_linux.sh, the Linux

@@ -155,6 +155,7 @@ enum figure_kind {
 	FIG_SCALE,	/* nvms VMs x nvcpus vCPUs in threads: exits/s */
 	FIG_IPI,	/* vCPU 0 wakes vCPU 1 from HLT: cycles/wake-up */
 	FIG_MEM,	/* a loop over slot 1's memory: per 4 KiB */
+	FIG_BOOT,	/* Linux boot to /init by each one's runner (boot.c) */
 };
 
 enum loop_exit {
@@ -182,7 +183,9 @@ struct figure {
 struct result {
 	double cycles;		/* guest TSC cycles per iteration (FIG_LOOP) */
 	double ns;		/* host wall time per iteration, or per VM;
-				 * FIG_SCALE: per exit, all vCPUs together */
+				 * FIG_SCALE: per exit, all vCPUs together;
+				 * FIG_BOOT: from fork() to the guest's /init */
+	/* FIG_BOOT: cycles is the guest's uptime at /init, in seconds */
 };
 
 /* A run of a figure that takes longer fails (the guest is stuck). */
@@ -196,6 +199,7 @@ void figures_pick_hypercall(void);
  * hypervisor holds SVM/VMX); FIG_FAILED on a wrong exit or value.  err
  * says what.
  */
+#define FIG_NA		(-3)	/* not measurable here (boot_unavailable()) */
 #define FIG_REFUSED	(-2)
 #define FIG_FAILED	(-1)
 int figure_run(const struct backend *be, const struct figure *f,
@@ -242,6 +246,17 @@ int mem_native(const struct figure *f, uint64_t iters, struct result *res,
 /* ipi.c */
 int ipi_run(const struct backend *be, const struct figure *f,
 	    uint64_t iters, struct result *res, char *err, size_t errlen);
+
+/*
+ * boot.c: FIG_BOOT.  boot_configure() takes the Linux guest's directory
+ * (vmlinux or vmlinuz, guest.cpio.gz) and the runners (program names or
+ * paths): without it the figure is n/a.
+ */
+int boot_configure(const char *linux_dir, const char *hvm_run,
+		   const char *qemu);
+const char *boot_unavailable(const struct backend *be);
+int boot_run(const struct backend *be, const struct figure *f,
+	     struct result *res, char *err, size_t errlen);
 
 /* stats.c */
 struct stats {

@@ -6,7 +6,8 @@
  * fails a run; a wrong exit or value does (exit status 1).
  *
  *   hvm-bench [--rounds N] [--csv FILE] [--scale X] [--smoke]
- *             [--require hvm|kvm]...
+ *             [--require hvm|kvm]... [--only NAME] [--linux DIR]
+ *             [--hvm-run PROGRAM] [--qemu PROGRAM]
  */
 #include <errno.h>
 #include <getopt.h>
@@ -29,6 +30,7 @@ struct samples {
 	double ns[MAX_ROUNDS];
 	unsigned int n;
 	bool failed;
+	bool na;	/* the figure cannot run on this backend here */
 };
 
 /* [figure][backend] */
@@ -89,13 +91,19 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: hvm-bench [--rounds N] [--csv FILE] [--scale X] [--smoke]\n"
-		"                 [--require hvm|kvm] [--only FIGURE]\n"
+		"                 [--require hvm|kvm] [--only FIGURE] [--linux DIR]\n"
+		"                 [--hvm-run PROGRAM] [--qemu PROGRAM]\n"
 		"  --rounds N    rounds of every figure on each backend (default 5, at least 5)\n"
 		"  --csv FILE    also write the table as CSV\n"
 		"  --scale X     iterations times X (default 1)\n"
 		"  --smoke       each figure once with a few iterations: a functional check\n"
 		"  --require B   fail when backend B (hvm, kvm) is not usable\n"
-		"  --only NAME   run only the figure NAME (its CSV name)\n");
+		"  --only NAME   run only the figure NAME (its CSV name)\n"
+		"  --linux DIR   the Linux boot figure: DIR/vmlinux (else vmlinuz) and\n"
+		"                DIR/guest.cpio.gz (tools/testvm/mkguest.sh); without it n/a\n"
+		"  --hvm-run P   hvm's runner for it (default hvm-run, from $PATH)\n"
+		"  --qemu P      KVM's: QEMU -M microvm -accel kvm (default\n"
+		"                qemu-system-x86_64, from $PATH)\n");
 }
 
 static void cpu_model(char *buf, size_t len)
@@ -251,6 +259,9 @@ static void print_table(const char *csv_path, unsigned int rounds, bool smoke)
 		} else if (f->kind == FIG_LOOP || f->kind == FIG_IPI) {
 			emit(csv, f, " (guest)", "cycles/iter", false, 1, false);
 			emit(csv, f, " (host)", "ns/iter", true, 1, false);
+		} else if (f->kind == FIG_BOOT) {
+			emit(csv, f, " (guest)", "s (uptime)", false, 1, false);
+			emit(csv, f, " (host)", "s", true, 1e-9, false);
 		} else if (f->kind == FIG_SCALE) {
 			emit(csv, f, "", "kexits/s", true, 1e6, true);
 		} else {
@@ -270,12 +281,16 @@ int main(int argc, char **argv)
 		{ "smoke", no_argument, NULL, 'S' },
 		{ "require", required_argument, NULL, 'R' },
 		{ "only", required_argument, NULL, 'o' },
+		{ "linux", required_argument, NULL, 'L' },
+		{ "hvm-run", required_argument, NULL, 'H' },
+		{ "qemu", required_argument, NULL, 'Q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
 	bool smoke = false, require[NR_BACKENDS] = { false, false };
 	unsigned int rounds = 5, r, i, k;
-	const char *csv_path = NULL, *only = NULL;
+	const char *csv_path = NULL, *only = NULL, *linux_dir = NULL;
+	const char *hvm_run = "hvm-run", *qemu = "qemu-system-x86_64";
 	double scale = 1;
 	char model[128];
 	struct utsname un;
@@ -297,6 +312,15 @@ int main(int argc, char **argv)
 			break;
 		case 'o':
 			only = optarg;
+			break;
+		case 'L':
+			linux_dir = optarg;
+			break;
+		case 'H':
+			hvm_run = optarg;
+			break;
+		case 'Q':
+			qemu = optarg;
 			break;
 		case 'R':
 			if (!strcmp(optarg, "hvm"))
@@ -337,6 +361,8 @@ int main(int argc, char **argv)
 	printf("# hvm-bench: %s, kernel %s, %u rounds%s\n", model, un.release,
 	       rounds, smoke ? " (smoke)" : "");
 
+	if (linux_dir && boot_configure(linux_dir, hvm_run, qemu))
+		return 2;
 	for (k = 0; k < NR_BACKENDS; k++) {
 		why_na[k] = backends[k]->unavailable();
 		if (why_na[k])
@@ -359,8 +385,14 @@ int main(int argc, char **argv)
 				char err[256];
 				int ret;
 
-				if (why_na[b] || s->failed)
+				if (why_na[b] || s->failed || s->na)
 					continue;
+				if (f->kind == FIG_BOOT && boot_unavailable(backends[b])) {
+					printf("# %s %s: n/a (%s)\n", backends[b]->name,
+					       f->name, boot_unavailable(backends[b]));
+					s->na = true;
+					continue;
+				}
 				ret = figure_run(backends[b], f, iters, &res,
 						 err, sizeof(err));
 				if (ret == FIG_REFUSED && !r && !i) {

@@ -50,6 +50,8 @@ struct figure figures[] = {
 	{ .name = "lifecycle", .title = "VM create+memory+vCPU+first exit+destroy",
 	  .kind = FIG_LIFECYCLE, .entry = guest_first_exit, .iters = 20,
 	  .smoke_iters = 2 },
+	{ .name = "linux_boot", .title = "Linux boot to /init, 1 vCPU",
+	  .kind = FIG_BOOT, .iters = 1, .smoke_iters = 1 },
 	SCALE("scale_1vm_1vcpu", "CPUID loop: 1 VM x 1 vCPU: all exits", 1, 1),
 	SCALE("scale_2vm_1vcpu", "CPUID loop: 2 VMs x 1 vCPU: all exits", 2, 1),
 	SCALE("scale_1vm_2vcpu", "CPUID loop: 1 VM x 2 vCPUs: all exits", 1, 2),
@@ -317,6 +319,8 @@ int figure_run(const struct backend *be, const struct figure *f,
 		return scale_run(be, f, iters, res, err, errlen);
 	if (f->kind == FIG_IPI)
 		return ipi_run(be, f, iters, res, err, errlen);
+	if (f->kind == FIG_BOOT)
+		return boot_run(be, f, res, err, errlen);
 	if (f->kind == FIG_MEM) {
 		if (f->entry == guest_mem_touch && iters > MEM_PAGES)
 			iters = MEM_PAGES;	/* each page once */
