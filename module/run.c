@@ -40,6 +40,10 @@ int hvm_complete_user_exit(struct hvm_vcpu *vcpu)
 
 static void hvm_process_requests(struct hvm_vcpu *vcpu)
 {
+	/* Usually none: no atomic operation then.  One set after this read
+	 * is seen by the check with interrupts off, which abandons the entry. */
+	if (!READ_ONCE(vcpu->requests))
+		return;
 	if (test_and_clear_bit(HVM_REQ_TLB_FLUSH, &vcpu->requests))
 		hvm_ops->flush_tlb(vcpu);
 	/* Injection is decided again right before entry anyway. */
