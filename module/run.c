@@ -125,7 +125,8 @@ int hvm_vcpu_run(struct hvm_vcpu *vcpu)
 			r = -EINTR;
 			break;
 		}
-		hvm_events_process_signals(vcpu);
+		if (READ_ONCE(vcpu->ev.signals))
+			hvm_events_process_signals(vcpu);
 		if (vcpu->mp_state != HVM_MP_STATE_RUNNABLE) {
 			r = hvm_vcpu_block(vcpu);	/* HLT, wait for SIPI */
 			if (r) {
@@ -140,7 +141,6 @@ int hvm_vcpu_run(struct hvm_vcpu *vcpu)
 			r = 0;
 			break;
 		}
-		cond_resched();
 		switch (hvm_enter_guest(vcpu)) {
 		case HVM_ENTERED:
 			break;
@@ -149,6 +149,10 @@ int hvm_vcpu_run(struct hvm_vcpu *vcpu)
 			schedule_timeout_uninterruptible(1);
 			continue;
 		case HVM_ENTRY_ABANDONED:
+			/* A request, a signal (seen at the top of the loop)
+			 * or need_resched: schedule here, with interrupts on,
+			 * rather than test for it before every entry. */
+			cond_resched();
 			continue;
 		}
 		vcpu->exits++;
