@@ -152,6 +152,7 @@ struct hvm_vcpu {
 	u32 pkru, host_pkru;
 	u32 tsc_aux;			/* the guest's, once it wrote one */
 	bool tsc_aux_set;
+	bool tsc_aux_loaded;		/* in the MSR until the vCPU is put */
 	u64 tsc_offset;			/* guest TSC = host TSC + this */
 	struct hvm_msr_state msr;	/* MSRs kept for the guest (msr.c) */
 
