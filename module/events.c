@@ -92,9 +92,38 @@ static void inject_interrupt(struct hvm_vcpu *vcpu, bool slot_free)
 	}
 }
 
+/*
+ * Is there anything for hvm_inject_events() to decide?  A superset of what
+ * it looks at, without calling the backend: an exception or NMI queued
+ * here, the 8259's INT, a vector in the LAPIC's IRR (none: nothing to
+ * inject and nothing held back by the TPR), or without a LAPIC an
+ * HVM_INTERRUPT vector or user space's interrupt-window request.  With
+ * none of them the full decision injects nothing and opens no window:
+ * whatever sits in the backend's slot (an event being re-delivered) goes
+ * in as it is.  Read at the same point as the full decision (interrupts
+ * off, vcpu->mode IN_GUEST): what arrives later kicks the vCPU out.
+ */
+static bool hvm_events_pending(struct hvm_vcpu *vcpu)
+{
+	struct hvm_pic *pic = vcpu->vm->pic;
+
+	if (vcpu->ev.exc_pending || atomic_read(&vcpu->ev.nmi_pending))
+		return true;
+	if (pic && READ_ONCE(pic->output))
+		return true;
+	if (vcpu->lapic)
+		return hvm_lapic_irr_pending(vcpu->lapic);
+	return vcpu->ev.user_irq >= 0 ||
+	       READ_ONCE(vcpu->run->request_interrupt_window);
+}
+
 void hvm_inject_events(struct hvm_vcpu *vcpu)
 {
-	bool slot_free = !hvm_ops->event_slot_busy(vcpu);
+	bool slot_free;
+
+	if (!hvm_events_pending(vcpu))
+		return;
+	slot_free = !hvm_ops->event_slot_busy(vcpu);
 
 	if (slot_free && vcpu->ev.exc_pending) {
 		hvm_ops->inject_exception(vcpu, vcpu->ev.exc_vector,

@@ -10,6 +10,7 @@
 #include <linux/types.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/srcu.h>
 #include <linux/mm_types.h>
@@ -151,6 +152,7 @@ struct hvm_vcpu {
 	u32 pkru, host_pkru;
 	u32 tsc_aux;			/* the guest's, once it wrote one */
 	bool tsc_aux_set;
+	bool tsc_aux_loaded;		/* in the MSR until the vCPU is put */
 	u64 tsc_offset;			/* guest TSC = host TSC + this */
 	struct hvm_msr_state msr;	/* MSRs kept for the guest (msr.c) */
 
@@ -170,7 +172,18 @@ struct hvm_vcpu {
 extern bool hvm_rebooting;
 
 int hvm_hw_get(void);
-bool hvm_hw_cpu_on(void);
+
+/*
+ * With interrupts off: may this CPU enter a guest?  No while it is going
+ * offline: the hotplug callback turned virtualization off, and a vCPU
+ * thread not yet migrated away must not try.
+ */
+DECLARE_PER_CPU(bool, hvm_cpu_on);
+static inline bool hvm_hw_cpu_on(void)
+{
+	return this_cpu_read(hvm_cpu_on);
+}
+
 void hvm_hw_put(void);
 int hvm_hw_init(void);
 void hvm_hw_exit(void);

@@ -24,7 +24,7 @@ bool hvm_rebooting;
 static DEFINE_MUTEX(hvm_hw_mutex);
 /* VMs alive; read by hotplug callbacks under the CPU hotplug lock. */
 static int hvm_hw_users;
-static DEFINE_PER_CPU(bool, hvm_cpu_on);
+DEFINE_PER_CPU(bool, hvm_cpu_on);
 static enum cpuhp_state hvm_cpuhp_state;
 
 static int hvm_cpu_on_this(void)
@@ -61,16 +61,6 @@ static void hvm_cpu_on_ipi(void *failed)
 static void hvm_cpu_off_ipi(void *unused)
 {
 	hvm_cpu_off_this();
-}
-
-/*
- * With interrupts off: may this CPU enter a guest?  No while it is going
- * offline: the hotplug callback turned virtualization off, and a vCPU
- * thread not yet migrated away must not try.
- */
-bool hvm_hw_cpu_on(void)
-{
-	return this_cpu_read(hvm_cpu_on);
 }
 
 /* Take a reference on "virtualization on"; the first one turns it on. */

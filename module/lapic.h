@@ -9,6 +9,7 @@
 
 #include <linux/hrtimer.h>
 #include <linux/types.h>
+#include <asm/apicdef.h>
 
 struct hvm_vm;
 struct hvm_vcpu;
@@ -80,6 +81,18 @@ static inline u32 hvm_lapic_reg(struct hvm_lapic *l, u32 off)
 static inline void hvm_lapic_set_reg(struct hvm_lapic *l, u32 off, u32 val)
 {
 	WRITE_ONCE(l->regs[off >> 2], val);
+}
+
+/* Is any vector requested (IRR not empty)?  A quick look for events.c:
+ * with none, nothing is pending and nothing is held back by the TPR. */
+static inline bool hvm_lapic_irr_pending(struct hvm_lapic *l)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		if (READ_ONCE(l->regs[(APIC_IRR + i * 0x10) >> 2]))
+			return true;
+	return false;
 }
 
 /* Set a vector in IRR (atomic) and TMR; false if it was set already. */

@@ -46,6 +46,10 @@ static int msr_gp(struct hvm_vcpu *vcpu)
  * TSC_AUX (read by RDTSCP and RDPID) is switched by neither VMX nor SVM.
  * Until the guest writes one it reads 0; once it has, its value is loaded
  * before entry and the host's put back before user space runs (user_return.c).
+ * Only user space reads it (the kernel's own entry code takes the CPU
+ * number from the GDT with LSL), so, as KVM does (a user-return MSR there
+ * too), it stays loaded from the first entry after a vCPU load to the vCPU
+ * put: only a return to user space, after that put, brings the host's back.
  */
 static int msr_tsc_aux(struct hvm_vcpu *vcpu, u64 *data, bool write)
 {
@@ -59,6 +63,7 @@ static int msr_tsc_aux(struct hvm_vcpu *vcpu, u64 *data, bool write)
 		return -EINVAL;
 	vcpu->tsc_aux = *data;
 	vcpu->tsc_aux_set = true;
+	vcpu->tsc_aux_loaded = false;
 	return 0;
 }
 
@@ -93,8 +98,10 @@ static int msr_tsc(struct hvm_vcpu *vcpu, u32 index, u64 *data, bool write,
 /* Before entry, interrupts off; the host's value returns on user return. */
 void hvm_msr_load_guest(struct hvm_vcpu *vcpu)
 {
-	if (vcpu->tsc_aux_set)
+	if (vcpu->tsc_aux_set && !vcpu->tsc_aux_loaded) {
 		hvm_uret_set(HVM_URET_TSC_AUX, vcpu->tsc_aux);
+		vcpu->tsc_aux_loaded = true;
+	}
 }
 
 /* MTRRs (SDM 12.11): 8 variable ranges, fixed ranges, write-combining. */

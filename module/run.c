@@ -40,6 +40,10 @@ int hvm_complete_user_exit(struct hvm_vcpu *vcpu)
 
 static void hvm_process_requests(struct hvm_vcpu *vcpu)
 {
+	/* Usually none: no atomic operation then.  One set after this read
+	 * is seen by the check with interrupts off, which abandons the entry. */
+	if (!READ_ONCE(vcpu->requests))
+		return;
 	if (test_and_clear_bit(HVM_REQ_TLB_FLUSH, &vcpu->requests))
 		hvm_ops->flush_tlb(vcpu);
 	/* Injection is decided again right before entry anyway. */
@@ -121,7 +125,8 @@ int hvm_vcpu_run(struct hvm_vcpu *vcpu)
 			r = -EINTR;
 			break;
 		}
-		hvm_events_process_signals(vcpu);
+		if (READ_ONCE(vcpu->ev.signals))
+			hvm_events_process_signals(vcpu);
 		if (vcpu->mp_state != HVM_MP_STATE_RUNNABLE) {
 			r = hvm_vcpu_block(vcpu);	/* HLT, wait for SIPI */
 			if (r) {
@@ -136,7 +141,6 @@ int hvm_vcpu_run(struct hvm_vcpu *vcpu)
 			r = 0;
 			break;
 		}
-		cond_resched();
 		switch (hvm_enter_guest(vcpu)) {
 		case HVM_ENTERED:
 			break;
@@ -145,6 +149,10 @@ int hvm_vcpu_run(struct hvm_vcpu *vcpu)
 			schedule_timeout_uninterruptible(1);
 			continue;
 		case HVM_ENTRY_ABANDONED:
+			/* A request, a signal (seen at the top of the loop)
+			 * or need_resched: schedule here, with interrupts on,
+			 * rather than test for it before every entry. */
+			cond_resched();
 			continue;
 		}
 		vcpu->exits++;

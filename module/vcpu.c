@@ -42,6 +42,7 @@ static void hvm_sched_out(struct preempt_notifier *pn, struct task_struct *next)
 	struct hvm_vcpu *vcpu = preempt_notifier_to_vcpu(pn);
 
 	hvm_ops->vcpu_put(vcpu);
+	vcpu->tsc_aux_loaded = false;	/* msr.c: load it again */
 	WRITE_ONCE(vcpu->cpu, -1);
 }
 
@@ -67,6 +68,7 @@ static void hvm_vcpu_put(struct hvm_vcpu *vcpu)
 {
 	preempt_disable();
 	hvm_ops->vcpu_put(vcpu);
+	vcpu->tsc_aux_loaded = false;
 	WRITE_ONCE(vcpu->cpu, -1);
 	preempt_notifier_unregister(&vcpu->preempt_notifier);
 	preempt_enable();

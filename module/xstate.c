@@ -32,11 +32,6 @@ u64 hvm_xstate_supported(void)
 	return hvm_host_xcr0 & XFEATURE_MASK_USER_SUPPORTED & ~(u64)XFEATURE_MASK_XTILE;
 }
 
-static bool guest_osxsave(struct hvm_vcpu *vcpu)
-{
-	return hvm_ops->get_cr4(vcpu) & X86_CR4_OSXSAVE;
-}
-
 static bool guest_pke(struct hvm_vcpu *vcpu)
 {
 	return cpu_feature_enabled(X86_FEATURE_PKU) &&
@@ -56,7 +51,13 @@ void hvm_xstate_load_guest(struct hvm_vcpu *vcpu)
 
 void hvm_xstate_load_host(struct hvm_vcpu *vcpu)
 {
-	if (guest_pke(vcpu)) {
+	bool pku = cpu_feature_enabled(X86_FEATURE_PKU);
+	u64 cr4 = 0;
+
+	/* The guest's CR4 as the exit left it, read once for both. */
+	if (pku || hvm_host_xcr0)
+		cr4 = hvm_ops->get_cr4(vcpu);
+	if (pku && (cr4 & X86_CR4_PKE)) {
 		vcpu->pkru = rdpkru();
 		if (vcpu->pkru != vcpu->host_pkru)
 			wrpkru(vcpu->host_pkru);
@@ -69,7 +70,7 @@ void hvm_xstate_load_host(struct hvm_vcpu *vcpu)
 		 */
 		u64 cur = xgetbv(XCR_XFEATURE_ENABLED_MASK);
 
-		if (guest_osxsave(vcpu))
+		if (cr4 & X86_CR4_OSXSAVE)
 			vcpu->xcr0 = cur;
 		if (cur != hvm_host_xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, hvm_host_xcr0);

@@ -139,6 +139,7 @@ void vmx_vmcs_reset(struct vmx_vcpu *vmx)
 	vmx->guest_lstar = 0;
 	vmx->guest_cstar = 0;
 	vmx->guest_sfmask = 0;
+	vmx->syscall_msrs_loaded = false;
 	vmx_set_guest_kgs(vmx, 0);
 }
 
@@ -408,6 +409,7 @@ int vmx_set_msr(struct hvm_vcpu *vcpu, u32 index, u64 data)
 		return 0;
 	case MSR_STAR:
 		vmx->guest_star = data;
+		vmx->syscall_msrs_loaded = false;
 		return 0;
 	case MSR_LSTAR:
 	case MSR_CSTAR:
@@ -420,9 +422,11 @@ int vmx_set_msr(struct hvm_vcpu *vcpu, u32 index, u64 data)
 			vmx->guest_cstar = data;
 		else
 			vmx_set_guest_kgs(vmx, data);
+		vmx->syscall_msrs_loaded = false;
 		return 0;
 	case MSR_SYSCALL_MASK:
 		vmx->guest_sfmask = data & 0xffffffff;
+		vmx->syscall_msrs_loaded = false;
 		return 0;
 	case MSR_IA32_SYSENTER_CS:
 		vmcs_write(GUEST_SYSENTER_CS, (u32)data);

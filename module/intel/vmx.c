@@ -533,7 +533,8 @@ static void vmx_vcpu_run(struct hvm_vcpu *vcpu)
 		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, HVM_PREEMPTION_TIMER_TICKS);
 	if (vcpu->cr2 != native_read_cr2())
 		native_write_cr2(vcpu->cr2);
-	vmx_load_syscall_msrs(vmx);
+	if (!vmx->syscall_msrs_loaded)
+		vmx_load_syscall_msrs(vmx);
 
 	/* L1TF: flush L1D before entering a guest where the host asks. */
 	if (boot_cpu_has_bug(X86_BUG_L1TF) && boot_cpu_has(X86_FEATURE_FLUSH_L1D) &&

@@ -56,9 +56,11 @@ struct vmx_vcpu {
 	bool guest_nmis;
 
 	/* MSRs VMX does not switch (SDM 27.3.3).  The SYSCALL ones are loaded
-	 * before each entry as user-return MSRs; KERNEL_GS_BASE is live in the
-	 * MSR while host_saved (read it with vmx_get_guest_kgs()). */
+	 * as user-return MSRs before the first entry after a load or after
+	 * they changed (syscall_msrs_loaded clear); KERNEL_GS_BASE is live in
+	 * the MSR while host_saved (read it with vmx_get_guest_kgs()). */
 	u64 guest_star, guest_lstar, guest_cstar, guest_sfmask, guest_kgs;
+	bool syscall_msrs_loaded;
 
 	/* Host state saved before the first entry after a load (vmx.c). */
 	bool host_saved;

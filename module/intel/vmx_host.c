@@ -78,6 +78,9 @@ void vmx_switch_to_host(struct vmx_vcpu *vmx)
 	struct vmx_host_state *h = &vmx->host;
 	int cpu = smp_processor_id();
 
+	/* The next task's return to user space puts the host's SYSCALL MSRs
+	 * back: load the guest's again before the next entry. */
+	vmx->syscall_msrs_loaded = false;
 	if (!vmx->host_saved)
 		return;
 	/* SWAPGS in the guest changes it without an exit: read it back. */
@@ -126,12 +129,22 @@ void vmx_set_guest_kgs(struct vmx_vcpu *vmx, u64 data)
 	preempt_enable();
 }
 
-/* STAR, LSTAR, CSTAR and SFMASK: VMX does not switch them (SDM 27.3.3);
- * the host's come back before user space runs (user_return.c). */
+/*
+ * STAR, LSTAR, CSTAR and SFMASK: VMX does not switch them (SDM 27.3.3);
+ * the host's come back before user space runs (user_return.c).  The host
+ * kernel never uses them, so, as KVM does, the guest's stay loaded from
+ * the first entry after vmx_vcpu_load() to vmx_vcpu_put(): only a return
+ * to user space on this CPU (after vmx_vcpu_put(): the end of the ioctl,
+ * or this task scheduled out) or hvm turning the CPU off (offline,
+ * suspend: this task is off the CPU by then; reboot: no entry follows)
+ * puts the host's back.  Also loaded again after a guest or user-space
+ * write (syscall_msrs_loaded cleared).  Preemption off.
+ */
 void vmx_load_syscall_msrs(struct vmx_vcpu *vmx)
 {
 	hvm_uret_set(HVM_URET_STAR, vmx->guest_star);
 	hvm_uret_set(HVM_URET_LSTAR, vmx->guest_lstar);
 	hvm_uret_set(HVM_URET_CSTAR, vmx->guest_cstar);
 	hvm_uret_set(HVM_URET_SFMASK, vmx->guest_sfmask);
+	vmx->syscall_msrs_loaded = true;
 }
