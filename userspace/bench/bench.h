@@ -199,7 +199,7 @@ void figures_pick_hypercall(void);
  * hypervisor holds SVM/VMX); FIG_FAILED on a wrong exit or value.  err
  * says what.
  */
-#define FIG_NA		(-3)	/* not measurable here (boot_unavailable()) */
+#define FIG_NA		(-3)	/* not measurable here: n/a, err says why */
 #define FIG_REFUSED	(-2)
 #define FIG_FAILED	(-1)
 int figure_run(const struct backend *be, const struct figure *f,
@@ -250,11 +250,11 @@ int ipi_run(const struct backend *be, const struct figure *f,
 /*
  * boot.c: FIG_BOOT.  boot_configure() takes the Linux guest's directory
  * (vmlinux or vmlinuz, guest.cpio.gz) and the runners (program names or
- * paths): without it the figure is n/a.
+ * paths): without it the figure is n/a.  boot_run() gives FIG_NA also for
+ * a side whose runner is missing, and for KVM when its guest hangs.
  */
 int boot_configure(const char *linux_dir, const char *hvm_run,
 		   const char *qemu);
-const char *boot_unavailable(const struct backend *be);
 int boot_run(const struct backend *be, const struct figure *f,
 	     struct result *res, char *err, size_t errlen);
 

@@ -387,18 +387,19 @@ int main(int argc, char **argv)
 
 				if (why_na[b] || s->failed || s->na)
 					continue;
-				if (f->kind == FIG_BOOT && boot_unavailable(backends[b])) {
-					printf("# %s %s: n/a (%s)\n", backends[b]->name,
-					       f->name, boot_unavailable(backends[b]));
-					s->na = true;
-					continue;
-				}
 				ret = figure_run(backends[b], f, iters, &res,
 						 err, sizeof(err));
 				if (ret == FIG_REFUSED && !r && !i) {
 					/* e.g. KVM cannot get SVM: n/a, not a failure */
 					printf("# %s: n/a (%s)\n", backends[b]->name, err);
 					why_na[b] = "refused to create a VM";
+					continue;
+				}
+				if (ret == FIG_NA) {
+					/* this figure only, e.g. no runner for it */
+					printf("# %s %s: n/a (%s)\n", backends[b]->name,
+					       f->name, err);
+					s->na = true;
 					continue;
 				}
 				failures += samples_take(s, ret, &res, backends[b]->name,
