@@ -14,7 +14,7 @@ set style fill solid 0.6
 set boxwidth 0.7
 set xtics rotate by -40 left
 set grid ytics
-set yrange [0:*]
+set yrange [0:1.1<*]	# the line at 1 always in sight
 set key off
 set bmargin 11
 set rmargin 20
