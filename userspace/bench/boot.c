@@ -29,6 +29,7 @@
 #define BOOT_MEM	"256M"
 #define BOOT_CMDLINE	"console=ttyS0 loglevel=5 panic=-1 hvmguest=demo"
 #define BOOT_ARGS_MAX	32
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static struct {
 	char kernel[512], initrd[512];
@@ -76,51 +77,37 @@ int boot_configure(const char *linux_dir, const char *hvm_run,
 	return 0;
 }
 
+/*
+ * Each runner's options, with NULL where the kernel, the initramfs and the
+ * command line go (in that order).  The same guest: 1 vCPU, BOOT_MEM.
+ */
+static const char *const hvm_run_args[] = {
+	"--mem", BOOT_MEM, "--cpus", "1", "--kernel", NULL, "--initrd", NULL,
+	"--cmdline", NULL,
+};
+static const char *const qemu_args[] = {
+	"-M", "microvm", "-accel", "kvm", "-cpu", "host", "-m", BOOT_MEM,
+	"-smp", "1", "-nodefaults", "-no-user-config", "-display", "none",
+	"-monitor", "none", "-serial", "stdio", "-no-reboot",
+	"-kernel", NULL, "-initrd", NULL, "-append", NULL,
+};
+
 /* The runner's command line for @be in @argv; its program, or NULL. */
 static const char *boot_argv(const struct backend *be, const char **argv,
 			     char *prog, size_t len)
 {
-	unsigned int n = 0;
-	const char *exe;
+	bool is_hvm = be == &backend_hvm;
+	const char *const *args = is_hvm ? hvm_run_args : qemu_args;
+	size_t nargs = is_hvm ? ARRAY_SIZE(hvm_run_args) : ARRAY_SIZE(qemu_args);
+	const char *fill[] = { boot.kernel, boot.initrd, BOOT_CMDLINE };
+	unsigned int n = 0, filled = 0;
+	size_t i;
 
-	if (be == &backend_hvm) {
-		exe = find_program(boot.hvm_run, prog, len);
-		argv[n++] = boot.hvm_run;
-		argv[n++] = "--mem";
-		argv[n++] = BOOT_MEM;
-		argv[n++] = "--cpus";
-		argv[n++] = "1";
-	} else {
-		exe = find_program(boot.qemu, prog, len);
-		argv[n++] = boot.qemu;
-		argv[n++] = "-M";
-		argv[n++] = "microvm";
-		argv[n++] = "-accel";
-		argv[n++] = "kvm";
-		argv[n++] = "-cpu";
-		argv[n++] = "host";
-		argv[n++] = "-m";
-		argv[n++] = BOOT_MEM;
-		argv[n++] = "-smp";
-		argv[n++] = "1";
-		argv[n++] = "-nodefaults";
-		argv[n++] = "-no-user-config";
-		argv[n++] = "-display";
-		argv[n++] = "none";
-		argv[n++] = "-monitor";
-		argv[n++] = "none";
-		argv[n++] = "-serial";
-		argv[n++] = "stdio";
-		argv[n++] = "-no-reboot";
-	}
-	argv[n++] = be == &backend_hvm ? "--kernel" : "-kernel";
-	argv[n++] = boot.kernel;
-	argv[n++] = be == &backend_hvm ? "--initrd" : "-initrd";
-	argv[n++] = boot.initrd;
-	argv[n++] = be == &backend_hvm ? "--cmdline" : "-append";
-	argv[n++] = BOOT_CMDLINE;
+	argv[n++] = is_hvm ? boot.hvm_run : boot.qemu;
+	for (i = 0; i < nargs && n < BOOT_ARGS_MAX - 1; i++)
+		argv[n++] = args[i] ? args[i] : fill[filled++];
 	argv[n] = NULL;
-	return exe;
+	return find_program(argv[0], prog, len);
 }
 
 static pid_t spawn(const char *exe, const char **argv, int *out)
