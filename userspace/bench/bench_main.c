@@ -396,10 +396,13 @@ int main(int argc, char **argv)
 					continue;
 				}
 				if (ret == FIG_NA) {
-					/* this figure only, e.g. no runner for it */
-					printf("# %s %s: n/a (%s)\n", backends[b]->name,
-					       f->name, err);
+					/* this figure only, e.g. no runner for it;
+					 * fewer rounds than asked make no median */
+					printf("# %s %s: n/a (%s)%s\n", backends[b]->name,
+					       f->name, err, s->n ?
+					       "; the rounds before are left out" : "");
 					s->na = true;
+					s->n = 0;
 					continue;
 				}
 				failures += samples_take(s, ret, &res, backends[b]->name,
