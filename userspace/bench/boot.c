@@ -153,7 +153,7 @@ static int read_until(struct line_reader *lr, const char *want,
 		      double limit_ns, char *line_out, size_t outlen)
 {
 	for (;;) {
-		char *nl;
+		char *nl, *hit;
 		struct pollfd pfd = { .fd = lr->fd, .events = POLLIN };
 		ssize_t got;
 
@@ -166,15 +166,13 @@ static int read_until(struct line_reader *lr, const char *want,
 			if (lr->buf[0])
 				snprintf(lr->last, sizeof(lr->last), "%.*s",
 					 (int)sizeof(lr->last) - 1, lr->buf);
-			if (strstr(lr->buf, want)) {
-				snprintf(line_out, outlen, "%.*s", (int)outlen - 1,
-					 strstr(lr->buf, want));
-				memmove(lr->buf, nl + 1, lr->len - n - 1);
-				lr->len -= n + 1;
-				return 1;
-			}
+			hit = strstr(lr->buf, want);
+			if (hit)
+				snprintf(line_out, outlen, "%.*s", (int)outlen - 1, hit);
 			memmove(lr->buf, nl + 1, lr->len - n - 1);
 			lr->len -= n + 1;
+			if (hit)
+				return 1;
 		}
 		if (lr->len == sizeof(lr->buf) - 1)
 			lr->len = 0;	/* a line too long to be ours */
