@@ -249,12 +249,13 @@ int ipi_run(const struct backend *be, const struct figure *f,
 
 /*
  * boot.c: FIG_BOOT.  boot_configure() takes the Linux guest's directory
- * (vmlinux or vmlinuz, guest.cpio.gz) and the runners (program names or
+ * (vmlinux or vmlinuz, guest.cpio.gz), more command line for it (or
+ * NULL) and the runners (program names or
  * paths): without it the figure is n/a.  boot_run() gives FIG_NA also for
  * a side whose runner is missing, and for KVM when its guest hangs.
  */
-int boot_configure(const char *linux_dir, const char *hvm_run,
-		   const char *qemu);
+int boot_configure(const char *linux_dir, const char *append,
+		   const char *hvm_run, const char *qemu);
 int boot_run(const struct backend *be, const struct figure *f,
 	     struct result *res, char *err, size_t errlen);
 

@@ -7,7 +7,7 @@
  *
  *   hvm-bench [--rounds N] [--csv FILE] [--scale X] [--smoke]
  *             [--require hvm|kvm]... [--only NAME] [--linux DIR]
- *             [--hvm-run PROGRAM] [--qemu PROGRAM]
+ *             [--linux-append STRING] [--hvm-run PROGRAM] [--qemu PROGRAM]
  */
 #include <errno.h>
 #include <getopt.h>
@@ -92,7 +92,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: hvm-bench [--rounds N] [--csv FILE] [--scale X] [--smoke]\n"
 		"                 [--require hvm|kvm] [--only FIGURE] [--linux DIR]\n"
-		"                 [--hvm-run PROGRAM] [--qemu PROGRAM]\n"
+		"                 [--linux-append STRING] [--hvm-run PROGRAM] [--qemu PROGRAM]\n"
 		"  --rounds N    rounds of every figure on each backend (default 5, at least 5)\n"
 		"  --csv FILE    also write the table as CSV\n"
 		"  --scale X     iterations times X (default 1)\n"
@@ -101,6 +101,8 @@ static void usage(FILE *f)
 		"  --only NAME   run only the figure NAME (its CSV name)\n"
 		"  --linux DIR   the Linux boot figure: DIR/vmlinux (else vmlinuz) and\n"
 		"                DIR/guest.cpio.gz (tools/testvm/mkguest.sh); without it n/a\n"
+		"  --linux-append S  more guest command line for it, on both sides\n"
+		"                (a + stands for a space)\n"
 		"  --hvm-run P   hvm's runner for it (default hvm-run, from $PATH)\n"
 		"  --qemu P      KVM's: QEMU -M microvm -accel kvm (default\n"
 		"                qemu-system-x86_64, from $PATH)\n");
@@ -282,6 +284,7 @@ int main(int argc, char **argv)
 		{ "require", required_argument, NULL, 'R' },
 		{ "only", required_argument, NULL, 'o' },
 		{ "linux", required_argument, NULL, 'L' },
+		{ "linux-append", required_argument, NULL, 'A' },
 		{ "hvm-run", required_argument, NULL, 'H' },
 		{ "qemu", required_argument, NULL, 'Q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -291,6 +294,7 @@ int main(int argc, char **argv)
 	unsigned int rounds = 5, r, i, k;
 	const char *csv_path = NULL, *only = NULL, *linux_dir = NULL;
 	const char *hvm_run = "hvm-run", *qemu = "qemu-system-x86_64";
+	const char *linux_append = NULL;
 	double scale = 1;
 	char model[128];
 	struct utsname un;
@@ -315,6 +319,9 @@ int main(int argc, char **argv)
 			break;
 		case 'L':
 			linux_dir = optarg;
+			break;
+		case 'A':
+			linux_append = optarg;
 			break;
 		case 'H':
 			hvm_run = optarg;
@@ -361,7 +368,7 @@ int main(int argc, char **argv)
 	printf("# hvm-bench: %s, kernel %s, %u rounds%s\n", model, un.release,
 	       rounds, smoke ? " (smoke)" : "");
 
-	if (linux_dir && boot_configure(linux_dir, hvm_run, qemu))
+	if (linux_dir && boot_configure(linux_dir, linux_append, hvm_run, qemu))
 		return 2;
 	for (k = 0; k < NR_BACKENDS; k++) {
 		why_na[k] = backends[k]->unavailable();

@@ -32,7 +32,7 @@
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static struct {
-	char kernel[512], initrd[512];
+	char kernel[512], initrd[512], cmdline[512];
 	const char *hvm_run, *qemu;
 	bool configured;
 } boot;
@@ -54,10 +54,11 @@ static const char *find_program(const char *name, char *buf, size_t len)
 	return NULL;
 }
 
-int boot_configure(const char *linux_dir, const char *hvm_run,
-		   const char *qemu)
+int boot_configure(const char *linux_dir, const char *append,
+		   const char *hvm_run, const char *qemu)
 {
 	struct stat st;
+	char *p;
 
 	/* The uncompressed vmlinux (PVH entry) when there is one. */
 	snprintf(boot.kernel, sizeof(boot.kernel), "%s/vmlinux", linux_dir);
@@ -69,11 +70,15 @@ int boot_configure(const char *linux_dir, const char *hvm_run,
 			linux_dir);
 		return -1;
 	}
+	snprintf(boot.cmdline, sizeof(boot.cmdline), "%s%s%s", BOOT_CMDLINE,
+		 append ? " " : "", append ? append : "");
+	for (p = boot.cmdline; (p = strchr(p, '+')); )	/* + for a space */
+		*p = ' ';
 	boot.hvm_run = hvm_run;
 	boot.qemu = qemu;
 	boot.configured = true;
 	printf("# linux_boot: %s, %s, \"%s\", 1 vCPU, %s\n", boot.kernel,
-	       boot.initrd, BOOT_CMDLINE, BOOT_MEM);
+	       boot.initrd, boot.cmdline, BOOT_MEM);
 	return 0;
 }
 
@@ -99,7 +104,7 @@ static const char *boot_argv(const struct backend *be, const char **argv,
 	bool is_hvm = be == &backend_hvm;
 	const char *const *args = is_hvm ? hvm_run_args : qemu_args;
 	size_t nargs = is_hvm ? ARRAY_SIZE(hvm_run_args) : ARRAY_SIZE(qemu_args);
-	const char *fill[] = { boot.kernel, boot.initrd, BOOT_CMDLINE };
+	const char *fill[] = { boot.kernel, boot.initrd, boot.cmdline };
 	unsigned int n = 0, filled = 0;
 	size_t i;
 
