@@ -9,6 +9,7 @@
  * APM 15.21.4 virtual interrupts).  Also HLT blocking, INIT/SIPI and the
  * ioctls that queue events.
  */
+#include <linux/moduleparam.h>
 #include <linux/sched/signal.h>
 #include <linux/smp.h>
 #include <linux/uaccess.h>
@@ -21,6 +22,17 @@
 #include "lapic.h"
 #include "pic.h"
 
+/*
+ * Fault injection for the selftests (test_slot_race), root only: kicks
+ * that do not wait send no IPI, as if the IPI took until the target CPU's
+ * next host interrupt to arrive.  The guest then runs on in
+ * EXITING_GUEST_MODE for up to a tick, which is what a remote TLB flush
+ * must not take for "out of the guest".  Off unless a test sets it.
+ */
+static bool test_slow_kick;
+module_param(test_slow_kick, bool, 0644);
+MODULE_PARM_DESC(test_slow_kick, "selftests only: kicks that do not wait send no IPI");
+
 /* Make the vCPU leave guest mode without waiting (any context). */
 static void hvm_vcpu_kick_nowait(struct hvm_vcpu *vcpu)
 {
@@ -28,6 +40,8 @@ static void hvm_vcpu_kick_nowait(struct hvm_vcpu *vcpu)
 
 	if (cmpxchg(&vcpu->mode, HVM_IN_GUEST_MODE, HVM_EXITING_GUEST_MODE) !=
 	    HVM_IN_GUEST_MODE)
+		return;
+	if (unlikely(READ_ONCE(test_slow_kick)))
 		return;
 	cpu = READ_ONCE(vcpu->cpu);
 	if (cpu >= 0 && cpu != raw_smp_processor_id() && cpu_online(cpu))

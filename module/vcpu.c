@@ -80,18 +80,27 @@ static void hvm_kick_ipi(void *unused)
 }
 
 /*
- * Force @vcpu out of guest mode: a requester sets its request bit first, and
- * the vCPU checks requests with interrupts off after entering IN_GUEST_MODE,
- * so either the vCPU sees the bit or we see IN_GUEST_MODE and interrupt it.
- * Waits until the target CPU has left the guest.
+ * Force @vcpu out of guest mode and wait until it is out: a requester sets
+ * its request bit first, and the vCPU checks requests with interrupts off
+ * after entering IN_GUEST_MODE, so either the vCPU sees the bit before it
+ * enters or we see it in (or leaving) guest mode here.
+ *
+ * EXITING_GUEST_MODE is no proof that the CPU has left the guest: another
+ * kick (hvm_vcpu_kick_nowait(), from an interrupt line, a timer, an IPI)
+ * set it and sent a reschedule IPI that may not have arrived yet, so the
+ * guest may still be running with translations the caller is about to
+ * free.  So we interrupt the CPU in both modes, and smp_call_function_single()
+ * with wait returns only once the target ran the function with interrupts
+ * on, i.e. after it left the guest (as KVM_REQUEST_WAIT does whenever the
+ * mode is not OUTSIDE_GUEST_MODE).
  */
 void hvm_vcpu_kick(struct hvm_vcpu *vcpu)
 {
 	int cpu, me;
 
 	smp_mb__after_atomic();
-	if (cmpxchg(&vcpu->mode, HVM_IN_GUEST_MODE, HVM_EXITING_GUEST_MODE) !=
-	    HVM_IN_GUEST_MODE)
+	if (cmpxchg(&vcpu->mode, HVM_IN_GUEST_MODE, HVM_EXITING_GUEST_MODE) ==
+	    HVM_OUTSIDE_GUEST_MODE)
 		return;
 	me = get_cpu();
 	cpu = READ_ONCE(vcpu->cpu);
