@@ -32,36 +32,42 @@ u64 hvm_xstate_supported(void)
 	return hvm_host_xcr0 & XFEATURE_MASK_USER_SUPPORTED & ~(u64)XFEATURE_MASK_XTILE;
 }
 
-static bool guest_pke(struct hvm_vcpu *vcpu)
-{
-	return cpu_feature_enabled(X86_FEATURE_PKU) &&
-	       (hvm_ops->get_cr4(vcpu) & X86_CR4_PKE);
-}
-
+/*
+ * PKRU is not in the state fpu_swap_kvm_fpstate() switches: hvm switches
+ * it, around every entry, whatever the guest's CR4 and XCR0 say.  The
+ * guest can observe and change PKRU with CR4.PKE (RDPKRU, WRPKRU) and,
+ * with PKRU in XCR0, through XSAVE/XRSTOR even with CR4.PKE clear (SDM
+ * vol. 1, 13.2; vol. 3, 4.6.2); it may set XCR0 (QEMU's TCG: no XSETBV
+ * exit) and, on SVM, CR4.PKE (no CR4 write exit) during the run.  So the
+ * guest's value is in PKRU for the whole run when it differs from the
+ * host's, and the host's comes back after every exit (RDPKRU is cheap,
+ * WRPKRU only when they differ).  Without OSPKE the host never enables
+ * CR4.PKE, RDPKRU would #UD here, and CPUID offers the guest no PKU.
+ */
 void hvm_xstate_load_guest(struct hvm_vcpu *vcpu)
 {
 	/* XCR0 matters to the guest only with its CR4.OSXSAVE, which it may
 	 * set without an exit: load it either way. */
 	if (hvm_host_xcr0 && vcpu->xcr0 != hvm_host_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
-	vcpu->host_pkru = cpu_feature_enabled(X86_FEATURE_OSPKE) ? rdpkru() : 0;
-	if (guest_pke(vcpu) && vcpu->pkru != vcpu->host_pkru)
+	if (!cpu_feature_enabled(X86_FEATURE_OSPKE))
+		return;
+	vcpu->host_pkru = rdpkru();
+	if (vcpu->pkru != vcpu->host_pkru)
 		wrpkru(vcpu->pkru);
+}
+
+static void hvm_pkru_load_host(struct hvm_vcpu *vcpu)
+{
+	vcpu->pkru = rdpkru();
+	if (vcpu->pkru != vcpu->host_pkru)
+		wrpkru(vcpu->host_pkru);
 }
 
 void hvm_xstate_load_host(struct hvm_vcpu *vcpu)
 {
-	bool pku = cpu_feature_enabled(X86_FEATURE_PKU);
-	u64 cr4 = 0;
-
-	/* The guest's CR4 as the exit left it, read once for both. */
-	if (pku || hvm_host_xcr0)
-		cr4 = hvm_ops->get_cr4(vcpu);
-	if (pku && (cr4 & X86_CR4_PKE)) {
-		vcpu->pkru = rdpkru();
-		if (vcpu->pkru != vcpu->host_pkru)
-			wrpkru(vcpu->host_pkru);
-	}
+	if (cpu_feature_enabled(X86_FEATURE_OSPKE))
+		hvm_pkru_load_host(vcpu);
 	if (hvm_host_xcr0) {
 		/*
 		 * Read XCR0 back rather than trust the XSETBV intercept: QEMU's
@@ -70,7 +76,7 @@ void hvm_xstate_load_host(struct hvm_vcpu *vcpu)
 		 */
 		u64 cur = xgetbv(XCR_XFEATURE_ENABLED_MASK);
 
-		if (cr4 & X86_CR4_OSXSAVE)
+		if (hvm_ops->get_cr4(vcpu) & X86_CR4_OSXSAVE)
 			vcpu->xcr0 = cur;
 		if (cur != hvm_host_xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, hvm_host_xcr0);
