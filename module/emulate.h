@@ -72,6 +72,9 @@ long hvm_msrs_set(struct hvm_vcpu *vcpu, void __user *argp);
 
 /* vcpu.c: the guest shut down (triple fault): back to the reset state. */
 int hvm_exit_shutdown(struct hvm_vcpu *vcpu);
+/* run.c: a machine check interrupted the guest: the host's handler runs
+ * now (interrupts off, right after the exit). */
+void hvm_machine_check(void);
 
 /* Guest XCR0/PKRU around guest entry, interrupts off. */
 void hvm_xstate_init(void);

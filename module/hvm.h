@@ -53,6 +53,7 @@ struct hvm_memslots {
 
 struct hvm_vm {
 	struct kref kref;
+	u64 id;				/* unique while the module is loaded */
 	struct mm_struct *mm;		/* the creator's; others get -EIO */
 	struct mutex lock;		/* vCPU creation, slot updates */
 	struct hvm_memslots __rcu *memslots;

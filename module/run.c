@@ -12,6 +12,8 @@
 #include <linux/sched/signal.h>
 #include <linux/vtime.h>
 #include <asm/fpu/api.h>
+#include <asm/mce.h>
+#include <asm/nospec-branch.h>
 
 #include "hvm.h"
 #include "backend.h"
@@ -65,6 +67,23 @@ static __always_inline void hvm_guest_exit_irqoff(void)
 	vtime_account_guest_exit();
 }
 
+/*
+ * A #MC that made the guest exit (SVM: the #MC intercept, APM 15.12; VMX:
+ * the exception exit or "VM-entry failure due to machine-check event",
+ * SDM 25.2, 27.8) never reached the host's handler: call it, as if the
+ * check had interrupted user space (the guest is not the kernel).
+ */
+void hvm_machine_check(void)
+{
+	struct pt_regs regs = {
+		.cs = 3,
+		.flags = X86_EFLAGS_IF,
+	};
+
+	if (IS_ENABLED(CONFIG_X86_MCE))
+		do_machine_check(&regs);
+}
+
 enum hvm_entry { HVM_ENTERED, HVM_ENTRY_ABANDONED, HVM_ENTRY_CPU_OFF };
 
 /* Enter the guest once, unless something must be handled first. */
@@ -97,6 +116,11 @@ static enum hvm_entry hvm_enter_guest(struct hvm_vcpu *vcpu)
 	hvm_ops->vcpu_run(vcpu);
 	hvm_guest_exit_irqoff();
 	hvm_xstate_load_host(vcpu);
+	/* VMSCAPE: the guest may have trained the branch predictors against
+	 * the runner; the host asks for an IBPB before this CPU returns to
+	 * user space.  Set on the CPU that ran the guest, interrupts off. */
+	if (cpu_feature_enabled(X86_FEATURE_IBPB_EXIT_TO_USER))
+		this_cpu_write(x86_ibpb_exit_to_user, true);
 
 	WRITE_ONCE(vcpu->mode, HVM_OUTSIDE_GUEST_MODE);
 	local_irq_enable();	/* host interrupts that made us exit run here */

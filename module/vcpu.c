@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/uaccess.h>
+#include <asm/nospec-branch.h>
 #include <asm/processor-flags.h>
 
 #include "hvm.h"
@@ -29,12 +30,28 @@ static struct hvm_vcpu *preempt_notifier_to_vcpu(struct preempt_notifier *pn)
 	return container_of(pn, struct hvm_vcpu, preempt_notifier);
 }
 
+/* The VM whose vCPU this CPU ran last (its id: addresses get reused). */
+static DEFINE_PER_CPU(u64, hvm_last_vm_id);
+
+/*
+ * Preemption off.  A guest must not steer another guest's indirect
+ * branches: when this CPU takes up a vCPU of another VM than the one it
+ * ran last, an IBPB, where the host's Spectre v2 user mitigation uses
+ * them (X86_FEATURE_USE_IBPB, as it does between user processes).
+ */
+static void hvm_vcpu_load_cpu(struct hvm_vcpu *vcpu, int cpu)
+{
+	WRITE_ONCE(vcpu->cpu, cpu);
+	if (this_cpu_read(hvm_last_vm_id) != vcpu->vm->id) {
+		this_cpu_write(hvm_last_vm_id, vcpu->vm->id);
+		indirect_branch_prediction_barrier();
+	}
+	hvm_ops->vcpu_load(vcpu, cpu);
+}
+
 static void hvm_sched_in(struct preempt_notifier *pn, int cpu)
 {
-	struct hvm_vcpu *vcpu = preempt_notifier_to_vcpu(pn);
-
-	WRITE_ONCE(vcpu->cpu, cpu);
-	hvm_ops->vcpu_load(vcpu, cpu);
+	hvm_vcpu_load_cpu(preempt_notifier_to_vcpu(pn), cpu);
 }
 
 static void hvm_sched_out(struct preempt_notifier *pn, struct task_struct *next)
@@ -59,8 +76,7 @@ static void hvm_vcpu_load(struct hvm_vcpu *vcpu)
 	int cpu = get_cpu();
 
 	preempt_notifier_register(&vcpu->preempt_notifier);
-	WRITE_ONCE(vcpu->cpu, cpu);
-	hvm_ops->vcpu_load(vcpu, cpu);
+	hvm_vcpu_load_cpu(vcpu, cpu);
 	put_cpu();
 }
 

@@ -20,6 +20,9 @@
 #include "pic.h"
 #include "pm_timer.h"
 
+/* Never reused, unlike a VM's address (vcpu.c: IBPB between VMs). */
+static atomic64_t hvm_vm_ids = ATOMIC64_INIT(0);
+
 static void hvm_vm_free(struct kref *kref)
 {
 	struct hvm_vm *vm = container_of(kref, struct hvm_vm, kref);
@@ -227,6 +230,7 @@ int hvm_vm_create(void)
 		goto err_hw;
 	kref_init(&vm->kref);
 	mutex_init(&vm->lock);
+	vm->id = atomic64_inc_return(&hvm_vm_ids);
 	/* The guest's TSC starts near 0 and runs with the host's. */
 	vm->tsc_offset = -rdtsc();
 	vm->mm = current->mm;

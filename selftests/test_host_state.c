@@ -10,6 +10,8 @@
  * back before user space runs.
  */
 #include <asm/ldt.h>
+#include <linux/hw_breakpoint.h>
+#include <linux/perf_event.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -206,11 +208,89 @@ static enum test_result test_first_ldt_during_run(void)
 	return run_in_child(first_ldt_child, NULL);
 }
 
+/* A host hardware watchpoint's target; the guest writes its own copy,
+ * which sits at the same linear address. */
+static volatile __u64 watched;
+
+static void guest_write_watched(void)
+{
+	int i;
+
+	for (i = 0; i < 100; i++)
+		watched = i;
+}
+
+static int watchpoint_open(void)
+{
+	struct perf_event_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.type = PERF_TYPE_BREAKPOINT;
+	a.size = sizeof(a);
+	a.bp_type = HW_BREAKPOINT_W;
+	a.bp_addr = (unsigned long)&watched;
+	a.bp_len = HW_BREAKPOINT_LEN_8;
+	a.exclude_kernel = 1;
+	a.exclude_hv = 1;
+	return syscall(__NR_perf_event_open, &a, 0, -1, -1, 0);
+}
+
+static __u64 watchpoint_count(int fd)
+{
+	__u64 n = 0;
+
+	return read(fd, &n, sizeof(n)) == sizeof(n) ? n : ~0ULL;
+}
+
+/*
+ * The vCPU thread has a write watchpoint (DR0-3, DR7) on @watched; the
+ * guest writes the same linear address 100 times.  It must run with its
+ * own DR7 (VMX: the "load debug controls" entry control, SDM 26.3.2.1;
+ * SVM: DR7 in the VMCB), so the host's breakpoint never fires there: no
+ * #DB in the guest, no hit counted for the host.
+ */
+static enum test_result test_host_watchpoint_not_in_guest(void)
+{
+	__u64 before, after;
+	struct ucall uc;
+	struct tvm t;
+	int fd;
+
+	fd = watchpoint_open();
+	if (fd < 0)
+		return test_skip("perf_event_open(PERF_TYPE_BREAKPOINT): %s",
+				 strerror(errno));
+	watched = 1;
+	before = watchpoint_count(fd);
+	if (before != 1) {
+		close(fd);
+		return test_skip("the host's own write hit the watchpoint %llu times "
+				 "(the emulator has no data breakpoints?)",
+				 (unsigned long long)before);
+	}
+	TVM_CREATE_C(&t, guest_write_watched);
+	tvm_run_to_done(&t, &uc);
+	after = watchpoint_count(fd);
+	close(fd);
+	if (uc.type != UCALL_DONE) {
+		ucall_describe(t.vcpu, &uc);
+		tvm_destroy(&t);
+		return test_fail("the guest did not finish: the host's watchpoint "
+				 "reached it");
+	}
+	tvm_destroy(&t);
+	TEST_ASSERT(after == before, "the guest's writes hit the host's watchpoint "
+		    "%llu times", (unsigned long long)(after - before));
+	return TEST_PASS;
+}
+
 static const struct test_case cases[] = {
 	{ "the process's first LDT, installed by another thread during HVM_RUN, is in LDTR after it",
 	  test_first_ldt_during_run },
 	{ "the host's LDT and TLS are its own after HVM_RUN, also when another thread replaces the LDT meanwhile",
 	  test_ldt_changed_during_run },
+	{ "a host hardware watchpoint never fires in the guest (the guest's DR7 is loaded)",
+	  test_host_watchpoint_not_in_guest },
 };
 
 int main(void)

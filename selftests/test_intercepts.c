@@ -78,6 +78,17 @@ GUEST_ASM(guest_ic, ".code64",
 	"jmp ic_done\n"
 	"ic_invd: invd\n\t"
 	"jmp ic_done\n"
+	/* RCX = counter */
+	"ic_rdpmc: rdpmc\n\t"
+	"jmp ic_done\n"
+	/* WBINVD, WBNOINVD (F3 0F 09) and WBINVD with prefixes: each must
+	 * resume right after itself, whatever its length. */
+	"ic_wbinvd: wbinvd\n\t"
+	".byte 0xf3, 0x0f, 0x09\n\t"
+	".byte 0x66, 0x2e, 0x0f, 0x09\n\t"
+	"mov $0x3b1, %eax\n\t"
+	G_REPORT
+	"jmp ic_done\n"
 	/* RCX = MSR */
 	"ic_rdmsr: rdmsr\n\t"
 	"shl $32, %rdx\n\t"
@@ -147,6 +158,8 @@ GUEST_LABEL(ic_mwait);
 GUEST_LABEL(ic_rdpru);
 GUEST_LABEL(ic_invd);
 GUEST_LABEL(ic_tsc_aux);
+GUEST_LABEL(ic_rdpmc);
+GUEST_LABEL(ic_wbinvd);
 GUEST_LABEL(ic_rdmsr);
 GUEST_LABEL(ic_wrmsr);
 GUEST_LABEL(ic_msr_roundtrip);
@@ -367,6 +380,21 @@ static enum test_result test_ud_rdpru(void)
 static enum test_result test_invd(void)
 {
 	return ic_run(ic_invd, &no_regs, NULL, 0);
+}
+
+/* The host's performance counters stay the host's, on both vendors. */
+static enum test_result test_rdpmc_gp(void)
+{
+	const struct ic_regs ecx0 = { .rcx = 0 };
+
+	return ic_expect_exception(ic_rdpmc, &ecx0, VECTOR_GP);
+}
+
+static enum test_result test_wbinvd(void)
+{
+	__u64 out;
+
+	return ic_run(ic_wbinvd, &no_regs, &out, 1);
 }
 
 static enum test_result test_rdmsr_unknown(void)
@@ -715,6 +743,9 @@ static const struct test_case cases[] = {
 	{ "MWAIT raises #UD in the guest", test_ud_mwait },
 	{ "RDPRU raises #UD in the guest", test_ud_rdpru },
 	{ "INVD completes", test_invd },
+	{ "RDPMC raises #GP in the guest (the counters are the host's)", test_rdpmc_gp },
+	{ "WBINVD, WBNOINVD and a prefixed WBINVD each resume after themselves",
+	  test_wbinvd },
 	{ "RDMSR of an unknown MSR raises #GP", test_rdmsr_unknown },
 	{ "WRMSR of an unknown MSR raises #GP", test_wrmsr_unknown },
 	{ "RDMSR of VM_HSAVE_PA raises #GP", test_rdmsr_vm_hsave_pa },

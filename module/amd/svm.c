@@ -14,9 +14,11 @@
 #include <asm/msr.h>
 #include <asm/msr-index.h>
 #include <asm/processor.h>
+#include <asm/trapnr.h>
 
 #include "svm.h"
 #include "backend.h"
+#include "emulate.h"
 
 static bool nrips = true;
 module_param(nrips, bool, 0444);
@@ -348,6 +350,8 @@ static void svm_vcpu_run(struct hvm_vcpu *vcpu)
 		vcpu->rflags = vmcb->save.rflags;
 	}
 	svm->exit_rip = vcpu->rip;
+	if (vmcb->control.exit_code == SVM_EXIT_EXCP_BASE + X86_TRAP_MC)
+		hvm_machine_check();
 	/* #VMEXIT leaves DR7 disabled (APM 15.5.1): restore host breakpoints. */
 	if (hw_breakpoint_active())
 		hw_breakpoint_restore();

@@ -132,6 +132,51 @@ static int svm_exit_npf(struct svm_vcpu *svm)
 }
 
 /*
+ * The legacy prefixes (any of them, F2/F3 included) and the REX prefix at
+ * the start of @buf's @n bytes: how many bytes they take; *rex the REX.
+ */
+static int svm_prefix_len(struct hvm_vcpu *vcpu, const u8 *buf, int n, u8 *rex)
+{
+	int i = 0;
+
+	while (i < n && (buf[i] == 0x66 || buf[i] == 0x67 || buf[i] == 0x2e ||
+			 buf[i] == 0x3e || buf[i] == 0x26 || buf[i] == 0x36 ||
+			 buf[i] == 0x64 || buf[i] == 0x65 || buf[i] == 0xf0 ||
+			 buf[i] == 0xf2 || buf[i] == 0xf3))
+		i++;
+	*rex = 0;
+	if (i < n && (buf[i] & 0xf0) == 0x40 && hvm_code_bits(vcpu) == 64)
+		*rex = buf[i++];
+	return i;
+}
+
+/*
+ * WBINVD (0F 09) and WBNOINVD (F3 0F 09): a no-op.  Without assigned
+ * devices every access the guest makes is cache-coherent, so there is
+ * nothing to write back for it, and a guest looping on WBINVD would
+ * stall the shared caches of every other tenant.  Without next-RIP the
+ * length comes from the bytes (prefixes make it more than 2).
+ */
+static int svm_exit_wbinvd(struct svm_vcpu *svm)
+{
+	struct hvm_vcpu *vcpu = &svm->vcpu;
+	u8 buf[16], rex;
+	int n, i;
+
+	if (svm_use_nrips && svm->vmcb->control.next_rip)
+		return svm_skip(svm, 0);
+	n = hvm_fetch_insn(vcpu, buf);
+	if (n == HVM_GUEST_FAULT)
+		return 1;
+	i = svm_prefix_len(vcpu, buf, n, &rex);
+	/* QEMU 7.2's TCG reports INVD (0F 08) with this exit code too: the
+	 * same no-op.  Hardware reports it as SVM_EXIT_INVD. */
+	if (i + 2 > n || buf[i] != 0x0f || (buf[i + 1] != 0x09 && buf[i + 1] != 0x08))
+		return svm_exit_unhandled(svm);
+	return svm_skip(svm, i + 2);
+}
+
+/*
  * Decode MOV to/from a debug or control register (0F 20-23 /r, mod = 3)
  * at RIP into *gpr and *len: 0, HVM_GUEST_FAULT (a fault is queued), or
  * -EINVAL when the instruction is not @opcode.  With decode assists the
@@ -154,12 +199,7 @@ static int svm_decode_mov_reg(struct svm_vcpu *svm, u8 opcode, int *gpr,
 	n = hvm_fetch_insn(vcpu, buf);
 	if (n == HVM_GUEST_FAULT)
 		return n;
-	while (i < n && (buf[i] == 0x66 || buf[i] == 0x67 || buf[i] == 0x2e ||
-			 buf[i] == 0x3e || buf[i] == 0x26 || buf[i] == 0x36 ||
-			 buf[i] == 0x64 || buf[i] == 0x65 || buf[i] == 0xf0))
-		i++;
-	if (i < n && (buf[i] & 0xf0) == 0x40 && hvm_code_bits(vcpu) == 64)
-		rex = buf[i++];
+	i = svm_prefix_len(vcpu, buf, n, &rex);
 	if (n < 0 || i + 3 > n || buf[i] != 0x0f || buf[i + 1] != opcode)
 		return -EINVAL;
 	*len = i + 3;
@@ -271,6 +311,12 @@ int svm_handle_exit(struct hvm_vcpu *vcpu)
 		return svm_skip(svm, 3);
 	case SVM_EXIT_INVD:
 		return svm_skip(svm, 2);	/* as WBINVD: caches are coherent */
+	case SVM_EXIT_WBINVD:
+		return svm_exit_wbinvd(svm);
+	case SVM_EXIT_RDPMC:
+		/* Performance counters are the host's. */
+		svm_inject_exception(vcpu, X86_TRAP_GP, true, 0);
+		return 1;
 	case SVM_EXIT_XSETBV:
 		if (hvm_emulate_xsetbv(vcpu))
 			svm_skip(svm, 3);
@@ -295,6 +341,8 @@ int svm_handle_exit(struct hvm_vcpu *vcpu)
 		vcpu->dr6 = svm->vmcb->save.dr6;
 		svm_inject_exception(vcpu, X86_TRAP_DB, false, 0);
 		return 1;
+	case SVM_EXIT_EXCP_BASE + X86_TRAP_MC:
+		return 1;	/* the host's handler ran right after the exit */
 	case SVM_EXIT_EXCP_BASE + X86_TRAP_AC:
 		svm_inject_exception(vcpu, X86_TRAP_AC, true, 0);
 		return 1;

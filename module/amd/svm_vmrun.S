@@ -68,8 +68,9 @@ SYM_FUNC_START(hvm_svm_vmrun)
 9:	vmload %rax
 10:
 	/* Before the first RET: stuff the RSB, untrain returns (retbleed,
-	 * SRSO), as the host's mitigation settings ask. */
-	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RETPOLINE
+	 * SRSO), as the host's mitigation settings ask (Documentation/
+	 * design.rst, "Speculation"). */
+	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT
 	UNTRAIN_RET
 	ALTERNATIVE "", "call entry_ibpb", X86_FEATURE_IBPB_ON_VMEXIT
 

@@ -43,16 +43,19 @@ void svm_vmcb_init(struct svm_vcpu *svm)
 	/* #DB and #AC: a guest must not be able to loop on event delivery
 	 * without the host getting control (CVE-2015-5307, CVE-2015-8104). */
 	c->intercept_exceptions = BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC);
+	/* #MC: the host's handler must see it (APM 15.12). */
+	c->intercept_exceptions |= BIT(X86_TRAP_MC);
 	c->intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI |
 			     SVM_INTERCEPT_SMI | SVM_INTERCEPT_CPUID |
 			     SVM_INTERCEPT_INVD | SVM_INTERCEPT_HLT |
 			     SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO |
 			     SVM_INTERCEPT_MSR | SVM_INTERCEPT_TASK_SWITCH |
-			     SVM_INTERCEPT_SHUTDOWN;
+			     SVM_INTERCEPT_SHUTDOWN | SVM_INTERCEPT_RDPMC;
 	c->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL |
 			     SVM_INTERCEPT_VMLOAD | SVM_INTERCEPT_VMSAVE |
 			     SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
-			     SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_MONITOR |
+			     SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_WBINVD |
+			     SVM_INTERCEPT_MONITOR |
 			     SVM_INTERCEPT_MWAIT | SVM_INTERCEPT_MWAIT_COND |
 			     SVM_INTERCEPT_XSETBV;
 	if (boot_cpu_has(X86_FEATURE_RDPRU))

@@ -49,7 +49,9 @@ void vmx_vmcs_init(struct vmx_vcpu *vmx)
 	vmcs_write(IO_BITMAP_B, vmx_io_bitmap_b_pa);
 	/* #DB and #AC: no endless event delivery without exits
 	 * (CVE-2015-5307, CVE-2015-8104). */
-	vmcs_write(EXCEPTION_BITMAP, BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC));
+	/* #MC exits so the host's handler sees it (SDM 25.2). */
+	vmcs_write(EXCEPTION_BITMAP, BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC) |
+		   BIT(X86_TRAP_MC));
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmcs_write(CR3_TARGET_COUNT, 0);

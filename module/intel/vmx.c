@@ -16,12 +16,14 @@
 #include <asm/desc.h>
 #include <asm/io.h>
 #include <asm/msr.h>
+#include <asm/trapnr.h>
 #include <asm/msr-index.h>
 #include <asm/processor.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
 
 #include "vmx.h"
+#include "emulate.h"
 
 static bool vpid = true;
 module_param(vpid, bool, 0444);
@@ -205,18 +207,26 @@ static int vmx_setup_controls(void)
 		proc2_opt |= SECONDARY_EXEC_ENABLE_INVPCID;
 	if (pause_loop_exiting)
 		proc2_opt |= SECONDARY_EXEC_PAUSE_LOOP_EXITING;
-	r = vmx_adjust(SECONDARY_EXEC_ENABLE_EPT, proc2_opt,
+	/* WBINVD/WBNOINVD exit: a guest loop would stall the shared caches. */
+	r = vmx_adjust(SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_WBINVD_EXITING,
+		       proc2_opt,
 		       MSR_IA32_VMX_PROCBASED_CTLS2, &vmx_cfg.proc2);
 	if (r)
 		goto no;
+	/*
+	 * Debug controls both ways (SDM 25.7.1, 26.3.2.1): the guest runs with
+	 * its own DR7 and IA32_DEBUGCTL, never the host's breakpoints, LBR or
+	 * BTF; TRUE controls may let them be 0.
+	 */
 	r = vmx_adjust(VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_SAVE_IA32_EFER |
 		       VM_EXIT_LOAD_IA32_EFER | VM_EXIT_SAVE_IA32_PAT |
-		       VM_EXIT_LOAD_IA32_PAT, 0,
+		       VM_EXIT_LOAD_IA32_PAT | VM_EXIT_SAVE_DEBUG_CONTROLS, 0,
 		       true_msrs ? MSR_IA32_VMX_TRUE_EXIT_CTLS :
 				   MSR_IA32_VMX_EXIT_CTLS, &vmx_cfg.exit);
 	if (r)
 		goto no;
-	r = vmx_adjust(VM_ENTRY_LOAD_IA32_EFER | VM_ENTRY_LOAD_IA32_PAT, 0,
+	r = vmx_adjust(VM_ENTRY_LOAD_IA32_EFER | VM_ENTRY_LOAD_IA32_PAT |
+		       VM_ENTRY_LOAD_DEBUG_CONTROLS, 0,
 		       true_msrs ? MSR_IA32_VMX_TRUE_ENTRY_CTLS :
 				   MSR_IA32_VMX_ENTRY_CTLS, &vmx_cfg.entry);
 	if (r)
@@ -572,6 +582,14 @@ static void vmx_vcpu_run(struct hvm_vcpu *vcpu)
 	else
 		vmcs_write(VM_ENTRY_INTR_INFO_FIELD, 0);
 	vmx->exit_rip = vcpu->rip;
+
+	/* A machine check made the entry fail or the guest exit: the host's
+	 * handler has not run (SDM 27.8, 25.2). */
+	if ((vmx->exit_reason & 0xffff) == EXIT_REASON_MCE_DURING_VMENTRY ||
+	    ((vmx->exit_reason & 0xffff) == EXIT_REASON_EXCEPTION_NMI &&
+	     (vmx->exit_intr_info & (INTR_INFO_VALID_MASK | INTR_INFO_VECTOR_MASK)) ==
+	     (INTR_INFO_VALID_MASK | X86_TRAP_MC)))
+		hvm_machine_check();
 
 	/* The host's NMI made us exit: run its handler now, before anything
 	 * else can run on this CPU (SDM 27.2.2). */

@@ -202,6 +202,8 @@ static int vmx_exit_exception(struct vmx_vcpu *vmx)
 	case X86_TRAP_AC:
 		vmx_inject_exception(vcpu, X86_TRAP_AC, true, 0);
 		return 1;
+	case X86_TRAP_MC:
+		return 1;	/* the host's handler ran right after the exit */
 	default:
 		return vmx_exit_unhandled(vmx);
 	}
@@ -239,6 +241,10 @@ int vmx_handle_exit(struct hvm_vcpu *vcpu)
 		return hvm_exit_hlt(vcpu);
 	case EXIT_REASON_INVD:
 		return vmx_skip(vmx);	/* as WBINVD: caches are coherent */
+	case EXIT_REASON_WBINVD:
+		/* And WBNOINVD: without assigned devices every guest access
+		 * is coherent, nothing to write back (a no-op, as KVM). */
+		return vmx_skip(vmx);
 	case EXIT_REASON_PAUSE_INSTRUCTION:
 		/* PLE: a guest spin loop.  The run loop's cond_resched() lets
 		 * the host run something else first. */

@@ -7,7 +7,9 @@
  */
 #include <linux/linkage.h>
 #include <asm/asm.h>
+#include <asm/msr-index.h>
 #include <asm/nospec-branch.h>
+#include <asm/percpu.h>
 #include <asm/segment.h>
 #include <asm/unwind_hints.h>
 
@@ -67,8 +69,22 @@ SYM_INNER_LABEL(hvm_vmx_vmexit, SYM_L_GLOBAL)
 	HVM_STORE_GPRS %rax
 	popq REG_RAX(%rax)
 
-	/* Before the first RET: stuff the RSB; clear branch history (BHI). */
-	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RETPOLINE
+	/*
+	 * Before the first RET, what the host's Spectre v2 mitigation asks of
+	 * a hypervisor (Documentation/design.rst, "Speculation"): stuff the
+	 * RSB (retpoline, IBRS) or retire one CALL (eIBRS with PBRSB); with
+	 * legacy IBRS, write SPEC_CTRL again (the exit came from a less
+	 * privileged predictor mode, which IBRS does not cover); clear the
+	 * branch history (BHI).  The guest never owns SPEC_CTRL.
+	 */
+	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT, \
+			   X86_FEATURE_RSB_VMEXIT_LITE
+	ALTERNATIVE "jmp .Lspec_ctrl_done", "", X86_FEATURE_KERNEL_IBRS
+	mov $MSR_IA32_SPEC_CTRL, %ecx
+	mov PER_CPU_VAR(x86_spec_ctrl_current), %eax
+	mov PER_CPU_VAR(x86_spec_ctrl_current + 4), %edx
+	wrmsr
+.Lspec_ctrl_done:
 	CLEAR_BRANCH_HISTORY_VMEXIT
 
 	xor %eax, %eax
