@@ -151,8 +151,7 @@ struct hvm_vcpu {
 	struct fpu_guest guest_fpu;
 	u64 xcr0;
 	u32 pkru, host_pkru;
-	u32 tsc_aux;			/* the guest's, once it wrote one */
-	bool tsc_aux_set;
+	u32 tsc_aux;			/* the guest's (0 until it writes one) */
 	bool tsc_aux_loaded;		/* in the MSR until the vCPU is put */
 	u64 tsc_offset;			/* guest TSC = host TSC + this */
 	struct hvm_msr_state msr;	/* MSRs kept for the guest (msr.c) */

@@ -62,7 +62,6 @@ static int msr_tsc_aux(struct hvm_vcpu *vcpu, u64 *data, bool write)
 	if (*data >> 32)
 		return -EINVAL;
 	vcpu->tsc_aux = *data;
-	vcpu->tsc_aux_set = true;
 	vcpu->tsc_aux_loaded = false;
 	return 0;
 }
@@ -95,10 +94,15 @@ static int msr_tsc(struct hvm_vcpu *vcpu, u32 index, u64 *data, bool write,
 	return 0;
 }
 
-/* Before entry, interrupts off; the host's value returns on user return. */
+/*
+ * Before entry, interrupts off; the host's value returns on user return.
+ * Also before the guest wrote one: its RDTSCP and RDPID read 0 then (the
+ * power-on value), never the host's CPU number.
+ */
 void hvm_msr_load_guest(struct hvm_vcpu *vcpu)
 {
-	if (vcpu->tsc_aux_set && !vcpu->tsc_aux_loaded) {
+	if (!vcpu->tsc_aux_loaded && (boot_cpu_has(X86_FEATURE_RDTSCP) ||
+				      boot_cpu_has(X86_FEATURE_RDPID))) {
 		hvm_uret_set(HVM_URET_TSC_AUX, vcpu->tsc_aux);
 		vcpu->tsc_aux_loaded = true;
 	}

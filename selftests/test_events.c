@@ -223,6 +223,58 @@ static enum test_result test_nmi(void)
 	return TEST_PASS;
 }
 
+/*
+ * An IRET out of the NMI handler that exits before it completes (a nested
+ * page fault on the GDT, which it reads for CS and SS) must leave NMIs
+ * blocked: the guest executes the IRET again, and an NMI injected before
+ * that would run the handler on top of its own IRET (SDM 28.2.3, "NMI
+ * unblocking due to IRET").  The handler's stub lies between the two
+ * markers: a frame whose RIP is there is a nested NMI.
+ */
+static volatile __u64 iret_nmis, iret_nested;
+
+asm(".pushsection .text\n.globl iret_nmi_text_start\niret_nmi_text_start:\n.popsection");
+GUEST_HANDLER(ev_iret_nmi_entry, 2, ev_iret_nmi_handler);
+asm(".pushsection .text\n.globl iret_nmi_text_end\niret_nmi_text_end:\n.popsection");
+extern char iret_nmi_text_start[], iret_nmi_text_end[];
+
+static void ev_iret_nmi_handler(struct guest_frame *f)
+{
+	if (f->rip >= (__u64)iret_nmi_text_start && f->rip < (__u64)iret_nmi_text_end)
+		iret_nested++;
+	if (++iret_nmis == 1)
+		guest_report(NMI_IN_HANDLER);	/* the host: HVM_NMI, GDT unmapped */
+}
+
+static void guest_nmi_iret_fault(void)
+{
+	guest_idt_set_gate(VECTOR_NMI, ev_iret_nmi_entry);
+	cli();
+	guest_report(1);		/* the host: HVM_NMI */
+	GUEST_ASSERT_EQ(iret_nmis, 2);
+	guest_report(iret_nested);
+}
+
+static enum test_result test_nmi_iret_faults(void)
+{
+	struct ucall uc;
+	struct tvm t;
+
+	TVM_CREATE_C(&t, guest_nmi_iret_fault);
+	EXPECT_REPORT(&t, &uc, 1);
+	TEST_ASSERT_ERRNO(!ioctl(t.vcpu->fd, HVM_NMI, 0), "HVM_NMI");
+	EXPECT_REPORT(&t, &uc, NMI_IN_HANDLER);
+	TEST_ASSERT_ERRNO(!ioctl(t.vcpu->fd, HVM_NMI, 0), "HVM_NMI");
+	/* Slot 0 replaced by itself: its nested entries are gone, and the
+	 * GDT page is next touched by the handler's IRET. */
+	TEST_ASSERT_ERRNO(!hvm_vm_set_region(t.vm, 0, 0, GUEST_MEM_SIZE, 0, t.mem),
+			  "replacing slot 0");
+	EXPECT_REPORT(&t, &uc, 0);	/* no NMI on top of the IRET */
+	TVM_RUN_TO_DONE(&t);
+	tvm_destroy(&t);
+	return TEST_PASS;
+}
+
 /* ---- 3. External interrupts, IF, the STI shadow, windows ----------------- */
 
 GUEST_LABEL(ev_window_nop);
@@ -661,6 +713,8 @@ static const struct test_case cases[] = {
 	  test_injected_exception },
 	{ "HVM_NMI comes at once with IF=0; a second one waits (masked, pending) until the handler's IRET, never nested",
 	  test_nmi },
+	{ "an IRET from the NMI handler that takes a nested page fault keeps NMIs blocked until it completes",
+	  test_nmi_iret_faults },
 	{ "HVM_INTERRUPT waits for IF=1 and the STI shadow; request_interrupt_window exits once IF=1 with ready set",
 	  test_interrupt },
 	{ "#GP and an external interrupt whose delivery faults on an unmapped stack page are delivered exactly once",

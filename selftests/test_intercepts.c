@@ -117,6 +117,10 @@ GUEST_ASM(guest_ic, ".code64",
 	G_REPORT
 	"jmp ic_done\n"
 	/* RSI = TSC_AUX value: write it, report what RDTSCP returns in ECX */
+	"ic_rdtscp: rdtscp\n\t"
+	"mov %rcx, %rax\n\t"
+	G_REPORT
+	"jmp ic_done\n"
 	"ic_tsc_aux: mov $" STR(MSR_TSC_AUX) ", %ecx\n\t"
 	"mov %rsi, %rax\n\t"
 	"xor %edx, %edx\n\t"
@@ -159,6 +163,7 @@ GUEST_LABEL(ic_rdpru);
 GUEST_LABEL(ic_invd);
 GUEST_LABEL(ic_tsc_aux);
 GUEST_LABEL(ic_rdpmc);
+GUEST_LABEL(ic_rdtscp);
 GUEST_LABEL(ic_wbinvd);
 GUEST_LABEL(ic_rdmsr);
 GUEST_LABEL(ic_wrmsr);
@@ -548,6 +553,32 @@ static enum test_result test_tsc_aux(void)
 	return TEST_PASS;
 }
 
+/*
+ * Before the guest writes TSC_AUX its RDTSCP reads 0 (the power-on value),
+ * never the host's (Linux keeps the CPU number there: run on CPU 1, where
+ * that is not 0).
+ */
+static enum test_result test_tsc_aux_initial(void)
+{
+	enum test_result r;
+	cpu_set_t all;
+	__u64 out;
+
+	if (!(cpuid_edx_ext1() & (1U << 27)))
+		return test_skip("no RDTSCP");
+	TEST_ASSERT_ERRNO(!sched_getaffinity(0, sizeof(all), &all), "sched_getaffinity");
+	if (!CPU_ISSET(1, &all))
+		return test_skip("no CPU 1 to run on");
+	TEST_ASSERT_ERRNO(!test_pin_cpu(1), "pinning to CPU 1");
+	r = ic_run(ic_rdtscp, &no_regs, &out, 1);
+	sched_setaffinity(0, sizeof(all), &all);
+	if (r != TEST_PASS)
+		return r;
+	TEST_ASSERT(out == 0, "the guest's first RDTSCP read TSC_AUX 0x%" PRIx64
+		    " (the host's is the CPU number)", (uint64_t)out);
+	return TEST_PASS;
+}
+
 /* Read an MSR of CPU 0 through the msr driver; false if unavailable. */
 static bool host_msr(__u32 msr, __u64 *val)
 {
@@ -758,6 +789,8 @@ static const struct test_case cases[] = {
 	  test_syscall_msrs_not_leaked },
 	{ "guest TSC_AUX reaches its RDTSCP; the host's TSC_AUX is restored",
 	  test_tsc_aux },
+	{ "a guest's RDTSCP reads TSC_AUX 0 before it writes one, not the host's",
+	  test_tsc_aux_initial },
 	{ "FS_BASE written by WRMSR is used by %fs: accesses", test_fs_base_msr_used },
 	{ "EFER.SCE written by WRMSR reads back", test_efer_sce },
 	{ "XSETBV of a valid XCR0 completes and XGETBV reads it", test_xsetbv_valid },

@@ -18,6 +18,32 @@ static u32 shadow(struct vmx_vcpu *vmx, u32 intr)
 	return intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS);
 }
 
+/*
+ * An IRET that unblocked NMIs and then faulted (an exception exit, or an
+ * EPT violation, say on the stack it pops) did not complete: the guest
+ * will execute it again, so NMIs are blocked as before it (SDM 28.2.3,
+ * "NMI unblocking due to IRET"; bit 12 of the exit interruption info or
+ * of the EPT violation's qualification).  Meaningless when the exit
+ * interrupted an event delivery (IDT-vectoring info valid).
+ */
+static void vmx_recover_nmi_blocking(struct vmx_vcpu *vmx)
+{
+	u16 reason = vmx->exit_reason & 0xffff;
+	bool unblocked;
+
+	if (vmx->idt_vectoring_info & VECTORING_INFO_VALID_MASK)
+		return;
+	if (reason == EXIT_REASON_EXCEPTION_NMI)
+		unblocked = (vmx->exit_intr_info & INTR_INFO_VALID_MASK) &&
+			    (vmx->exit_intr_info & INTR_INFO_UNBLOCK_NMI);
+	else if (reason == EXIT_REASON_EPT_VIOLATION)
+		unblocked = vmx->exit_qual & INTR_INFO_UNBLOCK_NMI;
+	else
+		return;
+	if (unblocked)
+		vmcs_set_bits(GUEST_INTERRUPTIBILITY_INFO, GUEST_INTR_STATE_NMI);
+}
+
 /* Window requests last one entry: dropped at every exit. */
 void vmx_events_exit(struct vmx_vcpu *vmx)
 {
@@ -25,6 +51,7 @@ void vmx_events_exit(struct vmx_vcpu *vmx)
 		vmcs_clear_bits(CPU_BASED_VM_EXEC_CONTROL, vmx->windows);
 		vmx->windows = 0;
 	}
+	vmx_recover_nmi_blocking(vmx);
 }
 
 bool vmx_event_slot_busy(struct hvm_vcpu *vcpu)
