@@ -60,6 +60,12 @@ struct hvm_backend_ops {
 
 	void (*get_sregs)(struct hvm_vcpu *vcpu, struct hvm_sregs *sregs);
 	int (*set_sregs)(struct hvm_vcpu *vcpu, const struct hvm_sregs *sregs);
+	/*
+	 * PAE paging: the PDPTEs (hvm_load_pdptrs()) the next entry uses, after
+	 * a set_sregs that left the vCPU in PAE paging.  NULL where the CPU
+	 * reads them from guest memory itself (SVM with NPT).
+	 */
+	void (*set_pdptrs)(struct hvm_vcpu *vcpu, const u64 *pdptrs);
 	void (*get_segment)(struct hvm_vcpu *vcpu, struct hvm_segment *seg,
 			    enum hvm_seg which);
 	int (*get_cpl)(struct hvm_vcpu *vcpu);

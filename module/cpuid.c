@@ -335,6 +335,19 @@ u64 hvm_cpuid_guest_xcr0(struct hvm_vcpu *vcpu)
 	return e ? e->eax | ((u64)e->edx << 32) : 0;
 }
 
+/*
+ * The vCPU's MAXPHYADDR: CPUID 0x80000008 EAX[7:0], or 36 without the leaf
+ * (SDM 4.1.4), never more than the host's, which the hardware checks.
+ */
+int hvm_cpuid_maxphyaddr(struct hvm_vcpu *vcpu)
+{
+	const struct hvm_cpuid_entry *e = lookup(vcpu, 0x80000008, 0);
+	int bits = e ? e->eax & 0xff : 36;
+
+	return clamp_t(int, bits, 32, min_t(int, boot_cpu_data.x86_phys_bits,
+					      HVM_GUEST_PHYS_BITS));
+}
+
 int hvm_emulate_cpuid(struct hvm_vcpu *vcpu)
 {
 	u32 fn = vcpu->regs[HVM_RAX], idx = vcpu->regs[HVM_RCX];

@@ -63,6 +63,28 @@ int hvm_gpa_write(struct hvm_vm *vm, u64 gpa, const void *buf,
 #define PTE_NX		(1ULL << 63)
 #define PTE_ADDR	GENMASK_ULL(51, 12)
 
+/*
+ * PAE paging: the four PDPTEs of the table at CR3[31:5] (SDM 4.4.1).  A
+ * present one with a reserved bit set (bits 2:1, 8:5 and 63:MAXPHYADDR,
+ * table 4-8) makes the MOV to CR that loads them #GP(0); so does a table
+ * outside guest RAM here.
+ */
+int hvm_load_pdptrs(struct hvm_vcpu *vcpu, u64 cr3, u64 *pdptrs)
+{
+	u64 rsvd = GENMASK_ULL(63, hvm_cpuid_maxphyaddr(vcpu)) |
+		   GENMASK_ULL(8, 5) | GENMASK_ULL(2, 1);
+	u64 pdpte[HVM_NR_PDPTRS];
+	int i;
+
+	if (hvm_gpa_read(vcpu->vm, cr3 & 0xffffffe0ULL, pdpte, sizeof(pdpte)))
+		return -EINVAL;
+	for (i = 0; i < HVM_NR_PDPTRS; i++)
+		if ((pdpte[i] & PTE_P) && (pdpte[i] & rsvd))
+			return -EINVAL;
+	memcpy(pdptrs, pdpte, sizeof(pdpte));
+	return 0;
+}
+
 static void queue_page_fault(struct hvm_vcpu *vcpu, u64 gva, u32 error)
 {
 	vcpu->cr2 = gva;

@@ -4,6 +4,8 @@
 #define HVM_GUEST_MEM_H
 
 #include <linux/types.h>
+#include <asm/msr-index.h>
+#include <asm/processor-flags.h>
 
 struct hvm_vm;
 struct hvm_vcpu;
@@ -28,5 +30,16 @@ int hvm_gva_read(struct hvm_vcpu *vcpu, u64 gva, void *buf, unsigned int len,
 		 u32 access);
 int hvm_gva_write(struct hvm_vcpu *vcpu, u64 gva, const void *buf,
 		  unsigned int len);
+
+/* PAE paging (SDM 4.4): CR0.PG, CR4.PAE, not IA-32e mode. */
+#define HVM_NR_PDPTRS	4
+
+static inline bool hvm_pae_paging(u64 cr0, u64 cr4, u64 efer)
+{
+	return (cr0 & X86_CR0_PG) && (cr4 & X86_CR4_PAE) && !(efer & EFER_LMA);
+}
+
+/* The PDPTEs at @cr3 into pdptrs[HVM_NR_PDPTRS], or -EINVAL (#GP). */
+int hvm_load_pdptrs(struct hvm_vcpu *vcpu, u64 cr3, u64 *pdptrs);
 
 #endif /* HVM_GUEST_MEM_H */

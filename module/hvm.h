@@ -203,6 +203,7 @@ long hvm_cpuid_get_supported(void __user *argp);
 long hvm_cpuid_get(struct hvm_vcpu *vcpu, void __user *argp);
 long hvm_cpuid_set(struct hvm_vcpu *vcpu, void __user *argp);
 u64 hvm_cpuid_guest_xcr0(struct hvm_vcpu *vcpu);
+int hvm_cpuid_maxphyaddr(struct hvm_vcpu *vcpu);
 void hvm_vcpu_destroy(struct hvm_vcpu *vcpu);
 void hvm_vcpu_kick(struct hvm_vcpu *vcpu);
 int hvm_vcpu_run(struct hvm_vcpu *vcpu);

@@ -21,6 +21,7 @@
 #include "backend.h"
 #include "emulate.h"
 #include "events.h"
+#include "guest_mem.h"
 #include "lapic.h"
 
 static struct preempt_ops hvm_preempt_ops;
@@ -199,7 +200,9 @@ static long hvm_vcpu_get_sregs(struct hvm_vcpu *vcpu, void __user *argp)
 
 static long hvm_vcpu_set_sregs(struct hvm_vcpu *vcpu, void __user *argp)
 {
+	u64 pdptrs[HVM_NR_PDPTRS];
 	struct hvm_sregs s;
+	bool pae;
 	int r;
 
 	if (copy_from_user(&s, argp, sizeof(s)))
@@ -209,10 +212,18 @@ static long hvm_vcpu_set_sregs(struct hvm_vcpu *vcpu, void __user *argp)
 	if ((s.cr0 >> 32) || ((s.cr0 & X86_CR0_PG) && !(s.cr0 & X86_CR0_PE)) ||
 	    ((s.cr0 & X86_CR0_NW) && !(s.cr0 & X86_CR0_CD)))
 		return -EINVAL;
+	/* PAE paging: the PDPTEs are loaded from CR3 as by MOV to CR3, and
+	 * refused as it would #GP (SDM 4.4.1). */
+	pae = hvm_pae_paging(s.cr0, s.cr4, s.efer);
+	if (pae && hvm_load_pdptrs(vcpu, s.cr3, pdptrs))
+		return -EINVAL;
 	r = hvm_ops->set_sregs(vcpu, &s);
-	if (!r)
-		set_bit(HVM_REQ_TLB_FLUSH, &vcpu->requests);
-	return r;
+	if (r)
+		return r;
+	if (pae && hvm_ops->set_pdptrs)
+		hvm_ops->set_pdptrs(vcpu, pdptrs);
+	set_bit(HVM_REQ_TLB_FLUSH, &vcpu->requests);
+	return 0;
 }
 
 /* The ioctl table: every entry runs under vcpu->mutex; "load" entries also

@@ -11,6 +11,7 @@
 
 #include "vmx.h"
 #include "emulate.h"
+#include "guest_mem.h"
 
 #define VMX_DEFAULT_PAT		0x0007040600070406ULL
 
@@ -310,25 +311,56 @@ int vmx_set_sregs(struct hvm_vcpu *vcpu, const struct hvm_sregs *r)
 	return 0;
 }
 
+/*
+ * With EPT, VM entry into PAE paging loads the PDPTEs from these fields,
+ * not from guest memory, and VM exit saves the ones in use (SDM 26.3.2.4,
+ * 28.3.4): hvm writes them whenever it puts the guest in PAE paging.
+ */
+void vmx_set_pdptrs(struct hvm_vcpu *vcpu, const u64 *pdptrs)
+{
+	vmcs_write(GUEST_PDPTR0, pdptrs[0]);
+	vmcs_write(GUEST_PDPTR1, pdptrs[1]);
+	vmcs_write(GUEST_PDPTR2, pdptrs[2]);
+	vmcs_write(GUEST_PDPTR3, pdptrs[3]);
+}
+
+/* CR0 bits whose change loads the PDPTEs under PAE paging (SDM 4.4.1). */
+#define VMX_CR0_PDPTR_BITS	(X86_CR0_CD | X86_CR0_NW | X86_CR0_PG)
+
 /* MOV to CR0 with a change in a bit hvm owns (SDM vol. 2, MOV CR). */
 int vmx_set_cr0(struct vmx_vcpu *vmx, u64 val)
 {
-	u64 old = vmx_get_cr0(&vmx->vcpu);
-	u64 efer = vmcs_read(GUEST_IA32_EFER);
+	struct hvm_vcpu *vcpu = &vmx->vcpu;
+	u64 old = vmx_get_cr0(vcpu), cr4 = vmx_get_cr4(vcpu);
+	u64 efer = vmcs_read(GUEST_IA32_EFER), new_efer = efer;
+	u64 pdptrs[HVM_NR_PDPTRS];
+	bool load_pdptrs;
 
 	if ((val >> 32) || ((val & X86_CR0_PG) && !(val & X86_CR0_PE)) ||
 	    ((val & X86_CR0_NW) && !(val & X86_CR0_CD)) || !vmx_mode_ok(val))
 		return -EINVAL;
 	if (!(old & X86_CR0_PG) && (val & X86_CR0_PG) && (efer & EFER_LME)) {
 		/* Entering IA-32e mode needs PAE (SDM 10.8.5). */
-		if (!(vmx_get_cr4(&vmx->vcpu) & X86_CR4_PAE))
+		if (!(cr4 & X86_CR4_PAE))
 			return -EINVAL;
-		vmx_write_efer(efer | EFER_LMA);
-	} else if ((old & X86_CR0_PG) && !(val & X86_CR0_PG) &&
-		   (efer & EFER_LMA)) {
-		vmx_write_efer(efer & ~EFER_LMA);
+		new_efer |= EFER_LMA;
+	} else if ((old & X86_CR0_PG) && !(val & X86_CR0_PG)) {
+		new_efer &= ~EFER_LMA;
 	}
+	/* Invalid PDPTEs: #GP, nothing changes (SDM 4.4.1). */
+	load_pdptrs = ((old ^ val) & VMX_CR0_PDPTR_BITS) &&
+		      hvm_pae_paging(val, cr4, new_efer);
+	if (load_pdptrs && hvm_load_pdptrs(vcpu, vmcs_read(GUEST_CR3), pdptrs))
+		return -EINVAL;
+
+	if (load_pdptrs)
+		vmx_set_pdptrs(vcpu, pdptrs);
+	if (new_efer != efer)
+		vmx_write_efer(new_efer);
 	vmx_write_cr0(val);
+	/* A change of PG flushes the TLBs (SDM 4.10.4.1). */
+	if ((old ^ val) & X86_CR0_PG)
+		set_bit(HVM_REQ_TLB_FLUSH, &vcpu->requests);
 	return 0;
 }
 

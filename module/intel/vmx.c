@@ -645,6 +645,7 @@ const struct hvm_backend_ops hvm_vmx_ops = {
 	.handle_exit = vmx_handle_exit,
 	.get_sregs = vmx_get_sregs,
 	.set_sregs = vmx_set_sregs,
+	.set_pdptrs = vmx_set_pdptrs,
 	.get_segment = vmx_get_segment,
 	.get_cpl = vmx_get_cpl,
 	.get_cr0 = vmx_get_cr0,

@@ -130,6 +130,7 @@ int vmx_get_cpl(struct hvm_vcpu *vcpu);
 u64 vmx_get_cr0(struct hvm_vcpu *vcpu);
 u64 vmx_get_cr4(struct hvm_vcpu *vcpu);
 u64 vmx_get_efer(struct hvm_vcpu *vcpu);
+void vmx_set_pdptrs(struct hvm_vcpu *vcpu, const u64 *pdptrs);
 int vmx_set_cr0(struct vmx_vcpu *vmx, u64 val);
 int vmx_set_cr4(struct vmx_vcpu *vmx, u64 val);
 int vmx_get_msr(struct hvm_vcpu *vcpu, u32 index, u64 *data);
