@@ -66,6 +66,7 @@ struct hvm_vm {
 	struct hvm_pic *pic;		/* with irqchip: the 8259 pair */
 	u32 user_msr_exits;		/* HVM_MSR_EXIT_* */
 	u16 pm_timer_port;		/* in-kernel ACPI PM timer, or 0 */
+	struct dentry *debugfs;		/* hvm/<pid>-<fd>/, or an error */
 };
 
 /* MSRs hvm keeps for the guest without a hardware counterpart (msr.c). */
@@ -189,6 +190,8 @@ int hvm_hw_init(void);
 void hvm_hw_exit(void);
 
 int hvm_vm_create(void);
+void hvm_debugfs_init(void);
+void hvm_debugfs_exit(void);
 void hvm_vm_put(struct hvm_vm *vm);
 void hvm_vm_flush_remote_tlbs(struct hvm_vm *vm);
 

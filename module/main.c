@@ -86,14 +86,16 @@ static int __init hvm_init(void)
 	r = hvm_hw_init();
 	if (r)
 		goto err_cpuid;
+	hvm_debugfs_init();
 	r = misc_register(&hvm_dev);
 	if (r)
-		goto err_hw;
+		goto err_debugfs;
 	pr_info("hvm: %s backend ready, %d-level nested paging\n",
 		hvm_ops->name, hvm_ops->tdp_levels());
 	return 0;
 
-err_hw:
+err_debugfs:
+	hvm_debugfs_exit();
 	hvm_hw_exit();
 err_cpuid:
 	hvm_cpuid_exit();
@@ -106,6 +108,7 @@ err_unsetup:
 static void __exit hvm_exit(void)
 {
 	misc_deregister(&hvm_dev);
+	hvm_debugfs_exit();
 	hvm_hw_exit();
 	hvm_cpuid_exit();
 	preempt_notifier_dec();
