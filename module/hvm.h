@@ -14,7 +14,7 @@
 #include <linux/preempt.h>
 #include <linux/srcu.h>
 #include <linux/mm_types.h>
-#include <linux/wait.h>
+#include <linux/rcuwait.h>
 #include <asm/fpu/api.h>
 #include <asm/fpu/types.h>
 #include <linux/hvm.h>
@@ -166,7 +166,10 @@ struct hvm_vcpu {
 	u32 mp_state;			/* HVM_MP_STATE_* */
 	struct hvm_event_state ev;
 	struct hvm_lapic *lapic;	/* with irqchip */
-	wait_queue_head_t wq;		/* a halted vCPU sleeps here */
+	/* A halted vCPU's thread sleeps here, the one waiter.  Not a wait
+	 * queue: the LAPIC timer wakes it from hard interrupt context, where
+	 * a wait queue's spinlock_t may not be taken under PREEMPT_RT. */
+	struct rcuwait wait;
 };
 
 /* Core entry points used across files. */

@@ -3,8 +3,10 @@
  * The local APIC timer (SDM 10.5.4) on a host hrtimer: one-shot and
  * periodic modes count APIC bus ticks (HVM_APIC_BUS_KHZ), divided by
  * TDCR; TSC-deadline mode (10.5.4.1) fires when the guest's TSC reaches
- * IA32_TSC_DEADLINE.  The hrtimer runs in hard interrupt context: it only
- * sets IRR and wakes the vCPU.
+ * IA32_TSC_DEADLINE.  The hrtimer runs in hard interrupt context, also
+ * under PREEMPT_RT (HRTIMER_MODE_ABS_HARD, for the wake-up latency): it
+ * only sets IRR with atomic bit operations and wakes the vCPU, whose
+ * rcuwait takes no lock that sleeps there (events.c).
  */
 #include <linux/hrtimer.h>
 #include <linux/math64.h>

@@ -350,7 +350,7 @@ int hvm_vcpu_create(struct hvm_vm *vm, unsigned long id)
 	mutex_init(&vcpu->mutex);
 	preempt_notifier_init(&vcpu->preempt_notifier, &hvm_preempt_ops);
 	vcpu->xcr0 = XFEATURE_MASK_FP;
-	init_waitqueue_head(&vcpu->wq);
+	rcuwait_init(&vcpu->wait);
 	vcpu->mp_state = HVM_MP_STATE_RUNNABLE;
 
 	r = -ENOMEM;
