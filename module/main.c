@@ -7,6 +7,7 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/uaccess.h>
+#include <asm/tsc.h>
 
 #include "hvm.h"
 #include "backend.h"
@@ -72,6 +73,12 @@ static int __init hvm_init(void)
 		hvm_ops = &hvm_vmx_ops;
 	} else {
 		pr_err("hvm: this CPU has neither AMD-V (SVM) nor usable VT-x (VMX)\n");
+		return -EOPNOTSUPP;
+	}
+
+	/* The guest's TSC-deadline timer and CPUID's TSC leaves need it. */
+	if (!boot_cpu_has(X86_FEATURE_TSC) || !tsc_khz) {
+		pr_err("hvm: the host's TSC frequency is unknown (tsc_khz is 0)\n");
 		return -EOPNOTSUPP;
 	}
 
