@@ -163,9 +163,10 @@ static __u64 region_uaddr(struct fz_rng *r, struct fz_world *w, struct fz_args *
 	case 4: return (unsigned long)a->hole;
 	case 5: return 0x400000;			/* this program's text */
 	case 6: return (unsigned long)m->addr + 1 + fz_below(r, 4095);
-	case 7:	/* a run page: the guest's RAM is a vCPU's run page */
+	case 7:	/* a run page: the guest's RAM is a vCPU's run page (one
+		 * page exactly: no guard page follows it) */
 		if (w->objs[2].run) {
-			*size = PAGE;
+			*size = 0;
 			return (unsigned long)w->objs[2].run;
 		}
 		break;
@@ -187,8 +188,8 @@ void fz_gen_region(struct fz_rng *r, struct fz_world *w, struct fz_args *a,
 	v->slot = fz_one_in(r, 8) ? fz_u32(r) : fz_below(r, fz_one_in(r, 2) ? 4 : 33);
 	v->flags = fz_one_in(r, 8) ? fz_u32(r) : fz_below(r, 2);
 	v->userspace_addr = region_uaddr(r, w, a, &size);
-	v->memory_size = size;
-	switch (fz_below(r, 10)) {
+	v->memory_size = size ? size : PAGE;
+	switch (size ? fz_below(r, 10) : 9) {
 	case 0: v->memory_size = 0; break;			/* delete */
 	case 1: v->memory_size = fz_u64(r); break;
 	case 2: v->memory_size = (64ULL << 30) + (fz_one_in(r, 2) ? PAGE : 0); break;
