@@ -11,7 +11,7 @@
  *   test_fuzz [--seed N] [--calls N] [--threads N] [--seconds N]
  *             [--round R] [--per-round N] [--only single|race]
  * Options also come from HVM_FUZZ_ARGS (make fuzz).  Without any: a short
- * pass for make check (FUZZ_SHORT_CALLS calls, at most FUZZ_SHORT_SECONDS).
+ * pass for make check (FUZZ_SHORT_CALLS calls, at most FUZZ_SHORT_SECONDS s).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +23,7 @@
 #include "guest.h"
 #include "test.h"
 
-#define FUZZ_SHORT_CALLS	20000
+#define FUZZ_SHORT_CALLS	60000
 #define FUZZ_SHORT_SECONDS	40
 #define FUZZ_PER_ROUND		2000
 #define FUZZ_THREADS		3

@@ -317,7 +317,11 @@ void fz_gen_xsave(struct fz_rng *r, struct hvm_xsave *v)
 void fz_gen_xcrs(struct fz_rng *r, struct hvm_xcrs *v)
 {
 	memset(v, 0, sizeof(*v));
-	v->xcr0 = fz_one_in(r, 3) ? fz_u64(r) : fz_below(r, 1024) | (fz_one_in(r, 4) ? 0 : 1);
+	static const __u64 good[] = { 1, 3, 7, 0x1f, 0xe7, 0x207, 0x2e7 };
+
+	v->xcr0 = fz_one_in(r, 3) ? fz_u64(r) : fz_one_in(r, 2) ?
+		  good[fz_below(r, sizeof(good) / sizeof(good[0]))] :
+		  fz_below(r, 1024) | (fz_one_in(r, 4) ? 0 : 1);
 	if (fz_one_in(r, 8))
 		v->reserved[fz_below(r, 7)] = fz_u64(r);
 }

@@ -90,8 +90,11 @@ const char *fz_errno_name(int err)
 static bool allowed(enum fz_call call, int kind, bool foreign, long ret, int err,
 		    const struct fz_where *w)
 {
-	if (foreign)	/* the parent's VM or vCPU: refused, whatever the call */
-		return ret < 0 && (err == EIO || err == EBADF || err == ENOTTY);
+	/* The parent's VM or vCPU: refused, whatever the call (mmap's own
+	 * checks of the offset, and of an fd without mmap, come first). */
+	if (foreign)
+		return ret < 0 && (err == EIO || err == EBADF || err == ENOTTY ||
+				   (call == FZ_MMAP && (err == EINVAL || err == ENODEV)));
 	if (ret >= 0)
 		return call != FZ_UNKNOWN_IOCTL;
 	/* Common to all: a bad pointer, no memory, a closed or junk fd. */

@@ -215,7 +215,10 @@ void fz_world_guest_code(struct fz_world *w, struct fz_rng *r)
 	regs.r8 = fz_one_in(r, 2) ? fz_below(r, 0x20) : fz_u32(r);
 	regs.r9 = fz_u32(r);
 	regs.r10 = fz_u64(r);
-	/* Through the library's fd: it may be closed by now, that is fine. */
+	/* Through the library's fd: it may be closed by now, that is fine.
+	 * Half the time the long-mode state too, so the code really runs. */
+	if (fz_one_in(r, 2))
+		ioctl(v->fd, HVM_SET_SREGS, &w->good_sregs);
 	ioctl(v->fd, HVM_SET_REGS, &regs);
 }
 
