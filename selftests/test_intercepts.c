@@ -414,24 +414,6 @@ static enum test_result test_wbinvd(void)
 	return ic_run(ic_wbinvd, &no_regs, &out, 1);
 }
 
-/* The vCPU's exit count from debugfs (Documentation/abi.rst), or -1. */
-static long long vcpu_exits(struct tvm *t)
-{
-	long long n = -1;
-	char path[96];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/kernel/debug/hvm/%d-%d/vcpu0/exits",
-		 (int)getpid(), t->vm->fd);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%lld", &n) != 1)
-		n = -1;
-	fclose(f);
-	return n;
-}
-
 /* Each WBINVD and WBNOINVD exits to hvm (the host's caches are shared):
  * 300 of them between two reports are at least 300 exits. */
 static enum test_result test_wbinvd_exits(void)
@@ -445,13 +427,13 @@ static enum test_result test_wbinvd_exits(void)
 	if (r != TEST_PASS)
 		return r;
 	EXPECT_UCALL(t.vcpu, &uc, UCALL_REPORT);
-	before = vcpu_exits(&t);
+	before = tvm_debugfs_read(&t, "vcpu0/exits");
 	if (before < 0) {
 		tvm_destroy(&t);
 		return test_skip("no debugfs exit count (/sys/kernel/debug/hvm)");
 	}
 	EXPECT_UCALL(t.vcpu, &uc, UCALL_REPORT);
-	after = vcpu_exits(&t);
+	after = tvm_debugfs_read(&t, "vcpu0/exits");
 	tvm_destroy(&t);
 	TEST_ASSERT(after - before >= 300, "%lld exits for 300 WBINVD/WBNOINVD",
 		    after - before);

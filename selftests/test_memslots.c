@@ -452,25 +452,10 @@ static unsigned int guest_phys_bits(void)
 	return (a & 0xff) > 48 ? 48 : a & 0xff;
 }
 
-/*
- * The VM's nested page table pages, from debugfs (Documentation/abi.rst):
- * hvm/<pid>-<vm fd>/tdp_tables.  -1 when it cannot be read.
- */
+/* The VM's nested page table pages (debugfs), or -1. */
 static long tdp_tables(struct tvm *t)
 {
-	char path[96];
-	long n = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/kernel/debug/hvm/%d-%d/tdp_tables",
-		 (int)getpid(), t->vm->fd);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &n) != 1)
-		n = -1;
-	fclose(f);
-	return n;
+	return tvm_debugfs_read(t, "tdp_tables");
 }
 
 #define MOVE_WINDOW	0x8000000000ULL	/* PML4 entry 1: free in libhvm */
