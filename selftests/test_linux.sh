@@ -23,6 +23,13 @@
 # LINUX_CPUS (overrides the name), LINUX_MEM (hvm-run -m, default: its own).
 # The guest's console is copied into the output as it comes, after "# | ".
 
+# A pipeline fails when any of its commands does (busybox sh in the test
+# VM): a grep that cannot read its patterns must not read as "no bad
+# line".  greps: grep whose "no match" (1) is success, only an error (2)
+# fails.
+if (set -o pipefail) 2>/dev/null; then set -o pipefail; fi
+greps() { grep "$@"; [ $? -le 1 ]; }
+
 cpus=${LINUX_CPUS:-${0##*_cpus}}
 case $cpus in ''|*[!0-9]*) cpus=1 ;; esac
 HVM_RUN=${HVM_RUN:-/bin/hvm-run}
@@ -93,8 +100,8 @@ if ! grep -q -w constant_tsc /proc/cpuinfo; then
 	echo "$wdmark" >>"$work/benign.re"
 fi
 console_bad() {	# the bad kernel lines on the console
-	tr -d '\r' <"$out" | grep -v '@@@ ' | grep -E -f "$work/bad.re" |
-		grep -v -E -f "$work/benign.re"
+	tr -d '\r' <"$out" | greps -v '@@@ ' | greps -E -f "$work/bad.re" |
+		greps -v -E -f "$work/benign.re"
 }
 # More guest command line from the test VM's: hvmtest_linux_append=a=1+b
 # (+ for spaces), or LINUX_APPEND.
@@ -160,7 +167,7 @@ wait_for() {
 	while :; do
 		show
 		[ -n "$t_first" ] || [ "$shown" = 0 ] || t_first=$(up)
-		if [ -z "$t_bad" ] && console_bad | grep -q .; then
+		if [ -z "$t_bad" ] && [ -n "$(console_bad)" ]; then
 			t_bad=$(up)
 			echo "# a bad kernel line on the guest's console: the boot gets $grace s more at the most"
 		fi
@@ -255,9 +262,10 @@ off=0
 # Bad kernel lines: the guest's own dmesg check and the whole console,
 # each once (a warning is on the console and in dmesg).
 {
-	console_bad
-	tr -d '\r' <"$out" | sed -n 's/.*@@@ DMESG-BAD //p' | grep -v -E -f "$work/benign.re"
-} | awk '!seen[$0]++' >"$work/badlines"
+	console_bad || echo "(the console could not be searched: grep failed)"
+	tr -d '\r' <"$out" | sed -n 's/.*@@@ DMESG-BAD //p' | greps -v -E -f "$work/benign.re" ||
+		echo "(the guest's dmesg check could not be read: grep failed)"
+} | awk '!seen[$0]++' >"$work/badlines" || echo "(bad-line check failed)" >>"$work/badlines"
 dm=$(marker DMESG-CHECKED)
 echo "# guest dmesg check: $dm"
 ! grep -q -F "$unsync" "$work/benign.re" || ! grep -q -F "$unsync" "$out" ||

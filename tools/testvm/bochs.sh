@@ -43,7 +43,10 @@ cmdline="console=ttyS0,115200 panic=-1 loglevel=5 printk.time=1 ${APPEND_EXTRA:-
 syslinux=/usr/lib/syslinux/modules/bios
 cp /usr/lib/ISOLINUX/isolinux.bin "$syslinux/ldlinux.c32" "$work/iso/isolinux/"
 # One gzip member: mboot.c32 (pvh) unpacks only the first one.
-gzip -dcf "$initrd" | gzip -1 >"$work/iso/initrd.gz"
+# (Two steps, no pipe: a broken initramfs fails here, not in the VM.)
+gzip -dcf "$initrd" >"$work/initrd.cpio"
+gzip -1 <"$work/initrd.cpio" >"$work/iso/initrd.gz"
+rm -f "$work/initrd.cpio"
 case ${BOCHS_BOOT:-pvh} in
 bzimage)
 	cp "$kernel" "$work/iso/vmlinuz"

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # cpio.sh: sourced by mkinitramfs.sh and mkguest.sh (sh, no shebang).
-# cpio_archive STAGE: write to stdout an uncompressed newc archive of the
+# cpio_archive STAGE: write to stdout (fails if find, sort or cpio does) an uncompressed newc archive of the
 # directory STAGE, owned by root, preceded by /dev and /dev/console (the
 # stdio of /init must exist before /init runs).  The node is written as a
 # tiny cpio of its own so this needs no root for mknod; the kernel unpacks
@@ -18,5 +18,11 @@ cpio_archive() {
 	cpio_entry dev 040755 0 0
 	cpio_entry dev/console 020600 5 1
 	cpio_entry TRAILER!!! 0 0 0
-	(cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet)
+	# No pipeline (dash has no pipefail): each step's failure is the
+	# function's, not lost in the middle of a pipe.
+	_files=$(cd "$(dirname "$1")" && pwd)/$(basename "$1").files
+	(cd "$1" && find . >"$_files") || return 1
+	LC_ALL=C sort -o "$_files" "$_files" || return 1
+	(cd "$1" && cpio -o -H newc -R 0:0 --quiet <"$_files") || return 1
+	rm -f "$_files"
 }

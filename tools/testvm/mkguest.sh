@@ -33,4 +33,6 @@ seq 1 100000 | sha256sum | cut -d' ' -f1 >"$stage/etc/workload.sha256"
 mkdir -p "$(dirname "$out")"
 # shellcheck source=tools/testvm/cpio.sh
 . "$here/cpio.sh"
-cpio_archive "$stage" | gzip -9 >"$out"
+cpio_archive "$stage" >"$out.cpio"
+gzip -9 <"$out.cpio" >"$out"
+rm -f "$out.cpio"

@@ -176,4 +176,6 @@ cp "$stage/etc/hvm-tests" "$out.tests"	# for the host: what will run
 
 # shellcheck source=tools/testvm/cpio.sh
 . "$here/cpio.sh"
-cpio_archive "$stage" | gzip -1 >"$out"
+cpio_archive "$stage" >"$out.cpio"
+gzip -1 <"$out.cpio" >"$out"
+rm -f "$out.cpio"

@@ -93,9 +93,13 @@ echo "----- hvm-run output -----"
 tr -d '\r' <"$log" |
 	awk '/### END hvm-run-demo/ { exit } on { print } /### BEGIN hvm-run-demo/ { on = 1 }'
 echo "--------------------------"
+# Into the file first (no pipe: dash has no pipefail): a parser that
+# failed is a failure, not an empty list of results.
 RUN_EXPECT=$("$here/demo.sh" expect) \
 awk -v vm="$cpu" -v qrc="$qrc" -v benign="$here/benign.re" \
-	-f "$here/parse.awk" "$log" | tee "$OUT/run-$cpu.tap"
+	-f "$here/parse.awk" "$log" >"$OUT/run-$cpu.tap" ||
+	echo "not ok - $cpu: parse.awk failed on $log" >>"$OUT/run-$cpu.tap"
+cat "$OUT/run-$cpu.tap"
 if grep -q '^not ok' "$OUT/run-$cpu.tap"; then
 	echo "# FAILED: see $log"
 	exit 1
