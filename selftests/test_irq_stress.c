@@ -7,6 +7,9 @@
  * re-delivered (EXITINTINFO / IDT-vectoring info).  Every interrupt must
  * arrive exactly once and only where the guest allows it: the frame it
  * pushes must show IF = 1 (never inside a handler, whose IF is 0).
+ * A vCPU sends its next IPI only once the other has taken the previous
+ * one, so no two can coalesce in the IRR: IPIs received must equal IPIs
+ * sent, exactly, and a lost one is a failure.
  */
 #include <inttypes.h>
 #include <pthread.h>
@@ -125,6 +128,31 @@ static void send_ipi(unsigned int to)
 	apic_write(APIC_ICR, IPI_VECTOR);
 }
 
+/*
+ * Until vCPU @other has taken every IPI this one sent, with IF = 1 (the
+ * other may be waiting for ours), for at most 5 s: false when it did not
+ * (lost, or the other vCPU stopped running).
+ */
+static bool wait_ipis_taken(unsigned int id, unsigned int other)
+{
+	__u32 khz, b, c, d;
+	__u64 end;
+	bool ok = true;
+
+	cpuid(0x40000010, 0, &khz, &b, &c, &d);	/* hvm's TSC kHz */
+	end = rdtsc() + 5000ULL * khz;
+	sti();
+	while (ipis[other] < ipis_sent[id]) {
+		if (rdtsc() > end) {
+			ok = false;
+			break;
+		}
+		asm volatile("pause");
+	}
+	cli();
+	return ok;
+}
+
 static void guest_stress(void)
 {
 	unsigned int id = my_id(), other = !id, i, j;
@@ -140,25 +168,29 @@ static void guest_stress(void)
 		__u64 page = FRESH_BASE + (2ULL * i + id) * 0x1000;
 
 		for (j = 0; j < IPIS_PER_ROUND; j++) {
+			/* The previous IPI taken first: none coalesces. */
+			if (!wait_ipis_taken(id, other))
+				goto done;	/* lost: the host sees it */
 			send_ipi(other);
 			ipis_sent[id]++;
 			spin_on_stack(page + 0x1000 - 64 * j, 3000);
 		}
 	}
+	wait_ipis_taken(id, other);
+done:
 	apic_write(APIC_LVTT, 1U << 16);		/* masked: stop */
-	cli();
-	/* Wait until the other vCPU's IPIs have all come in. */
+	/* Both done sending (IF = 1: the other may still wait for one). */
 	sti();
 	barrier(4);
-	for (i = 0; i < 100000 && ipis[id] < ipis_sent[other]; i++)
-		asm volatile("pause");
 	cli();
-	/* The host judges: deliveries where IF = 0, and IPIs taken more
-	 * often than sent (coalescing may make them fewer, never more). */
+	/* The host judges: deliveries where IF = 0, IPIs taken more often
+	 * than sent, and IPIs sent but never taken (none can coalesce). */
 	guest_report(ticks[id]);
 	guest_report(bad_if[id] + bad_rip[id] +
 		     (ipis[id] > ipis_sent[other] ? ipis[id] - ipis_sent[other] : 0));
 	guest_report(ipis[id]);
+	guest_report(ipis_sent[other] > ipis[id] ? ipis_sent[other] - ipis[id] : 0);
+	guest_report(ipis_sent[other]);
 }
 
 struct vcpu_thread {
@@ -166,7 +198,7 @@ struct vcpu_thread {
 	struct hvm_vcpu *vcpu;
 	enum ucall_type last;
 	struct ucall uc;
-	__u64 reports[3];
+	__u64 reports[5];
 	unsigned int nr;
 };
 
@@ -185,11 +217,14 @@ static void *vcpu_thread_fn(void *arg)
 static enum test_result test_stress(void)
 {
 	struct vcpu_thread v[2];
-	__u64 bad = 0;
+	__u64 bad = 0, lost = 0;
 	struct tvm t;
 	int i;
 
 	memset(v, 0, sizeof(v));
+	/* Each IPI waits for the previous one: a round trip between the
+	 * emulator's CPUs each, slower than the default 20 s allow. */
+	test_watchdog_arm(90);
 	TEST_ASSERT_ERRNO(!tvm_create_c_flags(&t, guest_stress, TVM_IRQCHIP),
 			  "creating the test VM");
 	v[0].vcpu = t.vcpu;
@@ -207,19 +242,27 @@ static enum test_result test_stress(void)
 			tvm_destroy(&t);
 			return test_fail("vCPU %d did not finish", i);
 		}
-		test_diag("vCPU %d: %" PRIu64 " timer ticks, %" PRIu64 " IPIs",
-			  i, (uint64_t)v[i].reports[0], (uint64_t)v[i].reports[2]);
+		if (v[i].nr != ARRAY_SIZE(v[i].reports)) {
+			hvm_vcpu_destroy(v[1].vcpu);
+			tvm_destroy(&t);
+			return test_fail("vCPU %d: %u reports", i, v[i].nr);
+		}
+		test_diag("vCPU %d: %" PRIu64 " timer ticks, %" PRIu64 " of %" PRIu64
+			  " IPIs taken", i, (uint64_t)v[i].reports[0],
+			  (uint64_t)v[i].reports[2], (uint64_t)v[i].reports[4]);
 		bad += v[i].reports[1];
+		lost += v[i].reports[3];
 	}
 	hvm_vcpu_destroy(v[1].vcpu);
 	tvm_destroy(&t);
 	TEST_ASSERT(!bad, "%" PRIu64 " interrupts arrived twice or where IF = 0 (inside a handler)",
 		    (uint64_t)bad);
+	TEST_ASSERT(!lost, "%" PRIu64 " IPIs sent were never taken (lost)", (uint64_t)lost);
 	return TEST_PASS;
 }
 
 static const struct test_case cases[] = {
-	{ "two vCPUs, LAPIC timers and IPIs, deliveries faulting on fresh stacks: every interrupt where IF = 1, none twice",
+	{ "two vCPUs, LAPIC timers and IPIs, deliveries faulting on fresh stacks: every interrupt where IF = 1, none twice, no IPI lost",
 	  test_stress },
 };
 

@@ -311,14 +311,44 @@ static int count_fds(void)
 	return n;
 }
 
+/*
+ * hvm charges a slot's pinned pages to RLIMIT_MEMLOCK with
+ * account_locked_vm(), which /proc/self/status shows as VmLck; VmPin
+ * (pinned_vm) and Mlocked never see them, so they would compare equal
+ * whatever hvm leaks and are only shown.  So that the VmLck comparison
+ * below can fail, first check that a live slot does show there.
+ */
+static enum test_result check_vmlck_counts_slots(void)
+{
+	struct hvm_vm *vm;
+	long before, during, after;
+
+	before = status_kb("VmLck");
+	vm = hvm_vm_create();
+	TEST_ASSERT_ERRNO(vm, "creating a VM");
+	TEST_ASSERT_ERRNO(hvm_vm_add_memory(vm, 0, 0, 0x100000, 0), "a 1 MiB slot");
+	during = status_kb("VmLck");
+	hvm_vm_destroy(vm);
+	after = status_kb("VmLck");
+	test_diag("VmLck %ld kB, with a 1 MiB slot %ld kB, after %ld kB", before, during, after);
+	TEST_ASSERT(during - before == 1024, "a 1 MiB slot changed VmLck by %ld kB, not 1024",
+		    during - before);
+	TEST_ASSERT(after == before, "VmLck %ld kB after the VM, %ld kB before", after, before);
+	return TEST_PASS;
+}
+
 static enum test_result test_create_destroy_cycles(void)
 {
 	long avail0, avail1, mlocked0, mlocked1, pin0, pin1, lck0, lck1;
+	enum test_result r;
 	int fds0, fds1, i;
 
 	test_watchdog_arm(50);
 	for (i = 0; i < 20; i++)	/* warm up caches and slabs */
 		TEST_ASSERT(!one_cycle(), "warm-up cycle %d failed: %s", i, strerror(errno));
+	r = check_vmlck_counts_slots();
+	if (r != TEST_PASS)
+		return r;
 	avail0 = meminfo_kb("MemAvailable");
 	mlocked0 = meminfo_kb("Mlocked");
 	pin0 = status_kb("VmPin");
@@ -335,8 +365,8 @@ static enum test_result test_create_destroy_cycles(void)
 		  "VmLck %ld -> %ld kB, fds %d -> %d", avail0, avail1, mlocked0, mlocked1,
 		  pin0, pin1, lck0, lck1, fds0, fds1);
 	TEST_ASSERT(fds1 == fds0, "fds leaked");
-	TEST_ASSERT(pin1 == pin0 && lck1 == lck0, "pinned/locked memory not released");
-	TEST_ASSERT(mlocked1 - mlocked0 < 1024, "Mlocked grew by %ld kB", mlocked1 - mlocked0);
+	/* VmPin and Mlocked: shown only (hvm's pins are not counted there). */
+	TEST_ASSERT(lck1 == lck0, "pinned slot memory not released (VmLck)");
 	/* 1000 leaked VMs would be >= 64 MiB of guest memory alone */
 	TEST_ASSERT(avail0 - avail1 < 16 * 1024, "MemAvailable dropped by %ld kB",
 		    avail0 - avail1);

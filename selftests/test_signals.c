@@ -172,8 +172,10 @@ static enum test_result test_timer_storm(void)
 	TEST_ASSERT(!ret, "the guest failed");
 	TEST_ASSERT(work_result(vm, &w) == work_expected(&w), "wrong result 0x%llx",
 		    (unsigned long long)work_result(vm, &w));
-	if (!interrupts)
-		test_diag("the guest finished before any timer signal interrupted RUN");
+	/* The point is a guest interrupted many times: without one EINTR
+	 * the case proved nothing (the work is 100 million iterations, far
+	 * longer than the 1 ms period even on hardware). */
+	TEST_ASSERT(interrupts > 0, "no timer signal ever interrupted RUN (no EINTR)");
 	hvm_vcpu_destroy(vcpu);
 	hvm_vm_destroy(vm);
 	return TEST_PASS;
@@ -186,7 +188,7 @@ static const struct test_case cases[] = {
 	  test_signal_from_other_thread },
 	{ "immediate_exit: RUN returns EINTR without entering the guest",
 	  test_immediate_exit },
-	{ "a 1 ms timer interrupting RUN many times: guest result correct",
+	{ "a 1 ms timer interrupting RUN many times (EINTRs seen): guest result correct",
 	  test_timer_storm },
 };
 
