@@ -8,8 +8,13 @@
 #   5. boot one VM per CPU model in $CPUS, one after the other: QEMU/TCG
 #      (boot.sh) for a QEMU model, Bochs (bochs.sh) for "bochs:MODEL"
 #   6. judge each serial log (parse.awk), print the results
-#   7. end with the line "N passed, N failed"; exit 1 on any failure.
+#   7. judge each VM's skips against tools/testvm/skips/<stem>.txt (skips.awk)
+#   8. end with the line "N passed, N failed" ("... (partial)" after a banner
+#      when CPUS, TESTS_DIR, SKIP_BUILD=1, LINUX_GUEST=0 or LINUX_BOOT=off
+#      made it less than the full check); exit 1 on any failure.  The full
+#      check also requires every default VM to have run.
 # Variables (environment or make): CPUS, KVER, OUT, SKIP_BUILD=1, HVM_KO,
+# REQUIRE_FULL=1 (a partial run fails),
 # TESTS_DIR, HVM_RUN, TEST_TIMEOUT, VM_TIMEOUT, INSMOD_ARGS, QEMU_EXTRA,
 # APPEND_EXTRA, LINUX_BOOT; for Bochs BOCHS_BOOT, BOCHS_MEGS, BOCHS_IPS,
 # BOCHS_HANG.
@@ -22,7 +27,17 @@ OUT=${OUT:-$root/build/testvm}
 # The last one runs the VMX fallbacks: no VPID, no EPT A/D bits.  (Not the
 # preemption timer: Bochs never exits a guest whose IF is 0 on an external
 # interrupt, so spinning guests need the timer there.)
-CPUS=${CPUS:-EPYC max bochs:corei7_skylake_x bochs:broadwell_ult/vpid=0,ept_ad=0,unrestricted_guest=0,preemption_timer=0 bochs:zambezi}
+DEFAULT_CPUS="EPYC max bochs:corei7_skylake_x bochs:broadwell_ult/vpid=0,ept_ad=0,unrestricted_guest=0,preemption_timer=0 bochs:zambezi"
+# A full run is what CI runs: every default VM, every selftest, a clean
+# build, the Linux guests.  Anything less is partial and says so at the
+# end (it may still pass, unless REQUIRE_FULL=1, which .ci/run sets).
+partial=
+[ -z "${CPUS:-}" ] || [ "$CPUS" = "$DEFAULT_CPUS" ] || partial="$partial CPUS='$CPUS';"
+[ -z "${TESTS_DIR:-}" ] || partial="$partial TESTS_DIR=$TESTS_DIR;"
+[ "${SKIP_BUILD:-0}" != 1 ] || partial="$partial SKIP_BUILD=1 (no clean build, no warning check);"
+[ "${LINUX_GUEST:-1}" != 0 ] || partial="$partial LINUX_GUEST=0 (no Linux guest);"
+[ "${LINUX_BOOT:-}" != off ] || partial="$partial LINUX_BOOT=off;"
+CPUS=${CPUS:-$DEFAULT_CPUS}
 export TEST_TIMEOUT="${TEST_TIMEOUT:-180}"
 mkdir -p "$OUT"
 summary=$OUT/summary.tap
@@ -31,6 +46,9 @@ summary=$OUT/summary.tap
 say() { echo "$*" | tee -a "$summary"; }
 
 finish() {	# count the summary's result lines, print the closing line
+	if [ -n "$partial" ] && [ "${REQUIRE_FULL:-0}" = 1 ]; then
+		say "not ok - full run required (REQUIRE_FULL=1) but partial:$partial"
+	fi
 	pass=$(grep -c '^ok ' "$summary" || true)
 	fail=$(grep -c '^not ok ' "$summary" || true)
 	skip=$(grep -c '^ok .*# SKIP' "$summary" || true)
@@ -39,8 +57,19 @@ finish() {	# count the summary's result lines, print the closing line
 		echo "# FAILED: logs and summary in $OUT"
 		grep '^not ok ' "$summary" | sed 's/^/#   /'
 	fi
-	echo "# $skip of the passed were skipped"
-	echo "$pass passed, $fail failed"
+	if grep -q '^#   expected skip did not skip' "$summary"; then
+		echo "# Expected skips that did not skip (update tools/testvm/skips/):"
+		grep '^#   expected skip did not skip' "$summary"
+	fi
+	echo "# $skip of the passed were skipped (each one listed in tools/testvm/skips/)"
+	if [ -n "$partial" ]; then
+		echo "# ################################################################"
+		echo "# PARTIAL RUN, not the full check CI runs:$partial"
+		echo "# ################################################################"
+		echo "$pass passed, $fail failed (partial)"
+	else
+		echo "$pass passed, $fail failed"
+	fi
 	[ "$fail" -eq 0 ] || exit 1
 	exit 0
 }
@@ -65,7 +94,12 @@ fi
 # any test VM.
 for t in test_decode test_pit test_uart; do
 	bin=${TESTS_DIR:-$root/selftests/build}/$t
-	[ -x "$bin" ] || continue
+	if [ ! -x "$bin" ]; then
+		# Not built: the full check needs it, a partial run notes it.
+		if [ -z "$partial" ]; then say "not ok - host: $t not built"
+		else say "# host: $t not built in ${TESTS_DIR:-selftests/build}"; fi
+		continue
+	fi
 	if "$bin" >"$OUT/host-$t.log" 2>&1; then
 		say "ok - host: $t ($(grep -c '^ok' "$OUT/host-$t.log") test points)"
 	else
@@ -118,6 +152,7 @@ qemu_timeout=$((120 + (ntests + 1) * (TEST_TIMEOUT + 10)))
 bochs_timeout=$((300 + 2 * (ntests + 1) * (TEST_TIMEOUT + 10)))
 
 expect=$("$here/demo.sh" expect)
+vms_ran=
 base_append=${APPEND_EXTRA:-}
 for cpu in $CPUS; do
 	# MODEL/ARGS: module parameters for this VM only, comma separated
@@ -195,11 +230,52 @@ for cpu in $CPUS; do
 	fi
 	say "# VM $desc: $(($(date +%s) - start)) s, $emu exit $qrc"
 	[ -f "$log" ] || : >"$log"
-	RUN_EXPECT=$expect awk -v vm="$cpu" -v qrc="$qrc" -v emu=$emu -v benign="$here/benign.re" \
-		-f "$here/parse.awk" "$log" | tee "$OUT/$stem.tap" | tee -a "$summary"
+	# No pipelines here: dash has no pipefail, and a parser that failed
+	# must not leave a VM without a failed line.
+	tap=$OUT/$stem.tap
+	if ! RUN_EXPECT=$expect awk -v vm="$cpu" -v qrc="$qrc" -v emu=$emu \
+		-v benign="$here/benign.re" -f "$here/parse.awk" "$log" >"$tap"; then
+		echo "not ok - $cpu: parse.awk failed on $log" >>"$tap"
+	fi
+	# Every skip must be listed for this model (skips/$stem.txt); the
+	# Linux guests skip where the harness turned them off.
+	skips=$here/skips/$stem.txt
+	extra=
+	if [ "${LINUX_GUEST:-1}" = 0 ] || [ "$(linux_boot "$model")" = off ]; then
+		extra="test_linux_cpus1|test_linux_cpus2"
+	fi
+	if [ ! -f "$skips" ]; then
+		if [ -z "$partial" ]; then
+			echo "not ok - $cpu: no expected-skip list $skips" >>"$tap"
+		else
+			partial="$partial no expected-skip list for $cpu;"
+		fi
+		skips=
+	fi
+	if ! awk -v vm="$cpu" -v list="$skips" -v extra="$extra" \
+		-f "$here/skips.awk" "$tap" >"$tap.skips"; then
+		echo "not ok - $cpu: skips.awk failed on $tap" >>"$tap.skips"
+	fi
+	cat "$tap.skips" >>"$tap"
+	rm -f "$tap.skips"
+	cat "$tap"
+	cat "$tap" >>"$summary"
+	grep -q "^ok - $cpu: VM booted to /init\$" "$tap" && vms_ran="$vms_ran $cpu"
 	vp=$(grep -c '^ok ' "$OUT/$stem.tap" || true)
 	vf=$(grep -c '^not ok ' "$OUT/$stem.tap" || true)
 	vs=$(grep -c '^ok .*# SKIP' "$OUT/$stem.tap" || true)
 	say "# $cpu: $vp passed ($vs skipped), $vf failed"
 done
+# The full check needs every default VM to have booted and run its tests.
+if [ -z "$partial" ]; then
+	missing=
+	for cpu in $DEFAULT_CPUS; do
+		case " $vms_ran " in *" $cpu "*) ;; *) missing="$missing $cpu" ;; esac
+	done
+	if [ -z "$missing" ]; then
+		say "ok - all $(echo $DEFAULT_CPUS | wc -w) default test VMs ran"
+	else
+		say "not ok - default test VMs that did not run:$missing"
+	fi
+fi
 finish

@@ -168,9 +168,11 @@ END {
 		# Exit 4 (skip) counts only with the whole plan printed and no
 		# failure: a binary that gives up half-way is not a skip.
 		else if (rc[t] == "4" && nfail[t] == 0) why = "SKIP"
+		# "1..0" and exit 0 ran nothing either: a skip, to be expected.
+		else if (rc[t] == "0" && plan[t] == 0) why = "SKIP"
 		else if (rc[t] != "0" && nfail[t] == 0) why = "exit status " rc[t] " with no failed test point"
 		desc = t ": exit " (ended[t] ? rc[t] : "?") ", " npoints[t] "/" (plan[t] < 0 ? "?" : plan[t]) " test points"
-		if (why == "SKIP") print "ok - " vm ": " t " # SKIP whole binary (exit 4, " npoints[t] "/" plan[t] " test points" planskip[t] ")"
+		if (why == "SKIP") print "ok - " vm ": " t " # SKIP whole binary (exit " rc[t] ", " npoints[t] "/" plan[t] " test points" planskip[t] ")"
 		else result(why == "", desc (why == "" ? "" : ": " why))
 		if (why != "" && why != "SKIP" && npoints[t] == 0) {
 			# Show what it printed, to save a trip to the log.
