@@ -96,7 +96,9 @@ END {
 		print "ok - " vm ": every skip is expected (" nskip " skips; " list ")"
 	else
 		print "#   " nbad " unexpected skips: expected ones are listed in " list
+	base = list
+	sub(/.*\//, "", base)
 	for (i = 1; i <= nent; i++)
 		if (!used[i] && (test_of(ent[i]) in ran))
-			print "#   expected skip did not skip (runs now? delete it from " list "): " ent[i]
+			print "#   expected skip did not skip (" vm ", delete it from skips/" base "?): " ent[i]
 }
