@@ -221,6 +221,7 @@ for cpu in $CPUS; do
 	say "# VM $desc -smp ${SMP:-2}: $ntests selftest binaries, log $log"
 	start=$(date +%s)
 	qrc=0
+	rm -f "$log"	# never judge an earlier run's log
 	if [ $emu = Bochs ]; then
 		# Bochs's own log (failed VM-entry checks): $OUT/$stem.bochs.log
 		"$here/bochs.sh" "${model#bochs:}" "$initrd" "$log" \
