@@ -93,7 +93,7 @@ BEGIN {
 			if (!(f[2] in idx)) { idx[f[2]] = ++ntests; name[ntests] = f[2] }
 		} else if (f[1] == "BEGIN" && f[2] != "") {
 			if (!(f[2] in idx)) { idx[f[2]] = ++ntests; name[ntests] = f[2] }
-			cur = f[2]; began[cur] = 1; plan[cur] = -1; npoints[cur] = 0; nfail[cur] = 0; planskip[cur] = ""
+			cur = f[2]; began[cur] = 1; plan[cur] = -1; npoints[cur] = 0; nfail[cur] = 0; planskip[cur] = ""; badnum[cur] = ""
 		} else if (f[1] == "END" && f[2] in idx) {
 			ended[f[2]] = 1; rc[f[2]] = substr(f[3], 4); cur = ""
 		} else if (f[1] == "TIMEOUT") timedout[f[2]] = 1
@@ -105,6 +105,11 @@ BEGIN {
 		if (line ~ /^(not )?ok( |$)/) {
 			npoints[cur]++
 			okay = (line ~ /^ok/)
+			# Numbered points must count 1, 2, ... (no point twice).
+			num = line
+			sub(/^(not )?ok[ \t]*/, "", num)
+			if (num ~ /^[0-9]/ && num + 0 != npoints[cur] && badnum[cur] == "")
+				badnum[cur] = "test point " npoints[cur] " numbered " (num + 0)
 			d = line
 			sub(/^(not )?ok[ \t]*[0-9]*[ \t]*(-[ \t]*)?/, "", d)
 			# A "not ok" stays a failure whatever its description says
@@ -165,6 +170,7 @@ END {
 		else if (bailed[t]) why = "bailed out"
 		else if (plan[t] < 0) why = "no TAP plan"
 		else if (npoints[t] != plan[t]) why = "plan 1.." plan[t] " but " npoints[t] " test points"
+		else if (badnum[t] != "") why = badnum[t]
 		# Exit 4 (skip) counts only with the whole plan printed and no
 		# failure: a binary that gives up half-way is not a skip.
 		else if (rc[t] == "4" && nfail[t] == 0) why = "SKIP"
