@@ -150,6 +150,7 @@ static enum test_result test_timer_storm(void)
 	struct sigevent sev = { 0 };
 	struct itimerspec its = { 0 };
 	unsigned long interrupts = 0;
+	struct hvm_regs regs;
 	struct hvm_vcpu *vcpu;
 	struct hvm_vm *vm;
 	timer_t timer;
@@ -159,6 +160,12 @@ static enum test_result test_timer_storm(void)
 	TEST_ASSERT_ERRNO(vm, "creating the VM");
 	vcpu = work_vcpu_create(vm, 0, &w);
 	TEST_ASSERT_ERRNO(vcpu, "vCPU");
+	/* IF = 1 (no interrupt is ever injected: no irqchip): Bochs takes no
+	 * interrupt exit from a guest with IF = 0 (no-intr-exit-if0), where
+	 * RUN would end only at the work's own exits, and no EINTR come. */
+	TEST_ASSERT_ERRNO(!hvm_vcpu_get_regs(vcpu, &regs), "GET_REGS");
+	regs.rflags |= 1ULL << 9;
+	TEST_ASSERT_ERRNO(!hvm_vcpu_set_regs(vcpu, &regs), "SET_REGS");
 	install_handler(SIGRTMIN);
 	sev.sigev_notify = SIGEV_SIGNAL;
 	sev.sigev_signo = SIGRTMIN;
