@@ -111,10 +111,12 @@ done
 # (hvmtest_linux= on its kernel command line): LINUX_BOOT=bzimage (the
 # bzImage as it is), pvh (the same kernel uncompressed through its PVH
 # entry, which skips a minute of XZ decompression under Bochs) or off.
-# By default one VM per backend boots Linux: QEMU's EPYC (SVM) the bzImage,
-# Bochs's Skylake-X (VMX) through PVH; the other VMs skip it, saying so
-# (each boot costs minutes under Bochs).  Documentation/testing.rst, "The
-# Linux guest".  LINUX_APPEND: more command line for the Linux guests.
+# By default QEMU's EPYC (SVM, interrupts injected as V_IRQ under TCG)
+# boots the bzImage, Bochs's Skylake-X (VMX) and zambezi (SVM through
+# EVENTINJ, the path used on hardware) boot through PVH; the other VMs skip
+# it, saying so (each boot costs minutes under Bochs).
+# Documentation/testing.rst, "The Linux guest".  LINUX_APPEND: more
+# command line for the Linux guests.
 linux_boot() {
 	if [ -n "${LINUX_BOOT:-}" ]; then
 		echo "$LINUX_BOOT"
@@ -122,7 +124,7 @@ linux_boot() {
 	fi
 	case $1 in
 	EPYC)			echo bzimage ;;
-	bochs:corei7_skylake_x)	echo pvh ;;
+	bochs:corei7_skylake_x|bochs:zambezi)	echo pvh ;;
 	*)			echo off ;;
 	esac
 }
