@@ -528,7 +528,7 @@ static void line_fn(struct guest_frame *f)
 {
 	(void)f;
 	line_irqs++;
-	apic_write(APIC_EOI, 0);
+	outb(0x20, 0x20);	/* non-specific EOI to the 8259 */
 }
 GUEST_HANDLER(line_entry, 0x21, line_fn);
 
@@ -536,6 +536,7 @@ GUEST_HANDLER(line_entry, 0x21, line_fn);
  * host raises it; reports after 500. */
 static void guest_line_storm(void)
 {
+	apic_write(APIC_SVR, 0x1ff);	/* LINT0 (ExtINT) unmasked at reset */
 	guest_idt_set_gate(0x21, line_entry);
 	outb(0x20, 0x11);	/* ICW1: edge, cascade, ICW4 */
 	outb(0x21, 0x20);	/* ICW2: vectors 0x20-0x27 */
@@ -1117,7 +1118,7 @@ static void guest_init_sipi_storm(void)
 
 struct ap_run {
 	struct hvm_vcpu *vcpu;
-	atomic_bool stop;
+	atomic_bool stop, exited;
 	unsigned int starts, eintr;
 	__u32 bad_exit;
 };
@@ -1143,6 +1144,7 @@ static void *ap_fn(void *arg)
 		ap->bad_exit = ap->vcpu->run->exit_reason;
 		break;
 	}
+	atomic_store(&ap->exited, true);
 	return NULL;
 }
 
@@ -1174,7 +1176,10 @@ static enum test_result test_init_sipi_storm(void)
 	ucall_run(t.vcpu, &uc);
 	usleep(100000);
 	atomic_store(&ap.stop, true);
-	pthread_kill(thread, SIGUSR1);
+	while (!atomic_load(&ap.exited)) {	/* RUN may block again after one */
+		pthread_kill(thread, SIGUSR1);
+		usleep(10000);
+	}
 	pthread_join(thread, NULL);
 	if (uc.type != UCALL_REPORT) {
 		ucall_describe(t.vcpu, &uc);
