@@ -114,8 +114,8 @@ static void cpl3_setup(void)
 	asm volatile("lgdt %0" : : "m"(gdtr));
 	*(volatile __u64 *)(tss2 + 4) = (__u64)(kernel_stack + sizeof(kernel_stack));
 	*(volatile __u16 *)(tss2 + 0x66) = 0x68;
-	for (i = 0x68; i < sizeof(tss2); i++)
-		tss2[i] = 0xff;
+	for (i = 0x68; i < sizeof(tss2); i++)	/* volatile: no memset() call */
+		((volatile __u8 *)tss2)[i] = 0xff;
 	tss2[0x68 + PORT_OK / 8] &= ~(1U << (PORT_OK % 8));
 	asm volatile("ltr %w0" : : "r"(SEL_TSS2));
 	/* U on the identity map; the window */
