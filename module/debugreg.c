@@ -13,6 +13,9 @@
 
 #define DR6_FIXED_1	0xfffe0ff0ULL
 #define DR7_FIXED_1	0x400ULL
+#define DR7_GD		BIT_ULL(13)	/* general detect */
+#define DR6_BD		BIT_ULL(13)	/* debug register access detected */
+#define DR6_TRAP_BITS	0xfULL		/* B0-B3 */
 
 int hvm_emulate_mov_dr(struct hvm_vcpu *vcpu, int dr, int gpr, bool write)
 {
@@ -30,6 +33,18 @@ int hvm_emulate_mov_dr(struct hvm_vcpu *vcpu, int dr, int gpr, bool write)
 			return 0;
 		}
 		dr += 2;
+	}
+	/*
+	 * DR7.GD: any MOV DR is a #DB fault with DR6.BD set, and the CPU
+	 * clears GD for the handler (SDM 18.2.4).  The intercept comes first
+	 * and the hardware DR7 is the host's, so it is done here, as KVM's
+	 * handle_dr does.
+	 */
+	if (vcpu->dr7 & DR7_GD) {
+		vcpu->dr6 = (vcpu->dr6 & ~DR6_TRAP_BITS) | DR6_BD | DR6_FIXED_1;
+		vcpu->dr7 &= ~DR7_GD;
+		hvm_ops->inject_exception(vcpu, X86_TRAP_DB, false, 0);
+		return 0;
 	}
 	if (write) {
 		u64 v = lm ? *reg : (u32)*reg;
