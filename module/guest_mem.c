@@ -157,6 +157,15 @@ int hvm_gva_to_gpa(struct hvm_vcpu *vcpu, u64 gva, u32 access, u64 *gpa)
 		goto protection;
 	if ((access & HVM_ACC_FETCH) && nx)
 		goto protection;
+	/* A supervisor access to a user page: SMEP for fetches, SMAP for
+	 * data unless RFLAGS.AC (SDM 4.6.1). */
+	if (!(access & HVM_ACC_USER) && user) {
+		if ((access & HVM_ACC_FETCH) && (s.cr4 & X86_CR4_SMEP))
+			goto protection;
+		if (!(access & HVM_ACC_FETCH) && (s.cr4 & X86_CR4_SMAP) &&
+		    !(vcpu->rflags & X86_EFLAGS_AC))
+			goto protection;
+	}
 
 	size_mask = (1ULL << (12 + (pte_size == 8 ? 9 : 10) * (level - 1))) - 1;
 	if (pte_size == 4)
