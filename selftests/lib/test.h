@@ -66,7 +66,8 @@ int test_exe_dir(char *buf, size_t size);
  * "no-xsetbv-intercept" (the guest's XSETBV never exits) and
  * "no-vmrun-cr2" (VMRUN keeps the CPU's CR2 instead of loading the VMCB's),
  * "tcg-lax-checks" (QEMU's TCG: no #GP for clearing CR0.PG in 64-bit mode
- * or for WRMSR of a non-canonical base; no P in a reserved-bit #PF).
+ * or for WRMSR of a non-canonical base or SFMASK bits 63:32, nor for
+ * XRSTOR's MXCSR; no P in a reserved-bit #PF).
  */
 bool test_quirk(const char *name);
 #define TEST_SKIP_ON_QUIRK(name, why)						\

@@ -143,7 +143,8 @@ for cpu in $CPUS; do
 	# TCG make some checks in a nested guest: MOV to CR0 clearing PG in
 	# 64-bit mode leaves long mode instead of #GP, WRMSR takes
 	# non-canonical FS/GS/KERNEL_GS_BASE/LSTAR/CSTAR (which hvm passes
-	# through on SVM), a reserved-bit #PF's error code lacks P.
+	# through on SVM) and all 64 bits of SFMASK, XRSTOR takes MXCSR
+	# reserved bits, a reserved-bit #PF's error code lacks P.
 	quirks=
 	case $model in
 	bochs:zambezi|bochs:trinity_apu)
