@@ -925,9 +925,12 @@ static int cr_write_safe(int cr, __u64 v)
 
 #define CR_STEP		0x57e90000ULL
 
-/* Reports each step, then a bit mask of the refused writes that did not #GP or changed
- * the CR, then (when asked) clears CR0.PG in 64-bit mode. */
-static volatile __u32 cr_try_pg;
+/*
+ * Reports each step, then a bit mask of the refused writes that did not
+ * #GP(0) or changed the CR: the CR0/CR3/CR8 entries (cr_select 0) or the
+ * CR4 ones (1); cr_select 2 clears CR0.PG in 64-bit mode.
+ */
+static volatile __u32 cr_select;
 
 static void guest_cr_games(void)
 {
@@ -937,7 +940,16 @@ static void guest_cr_games(void)
 	int v;
 
 	guest_safe_init();
+	if (cr_select == 2) {
+		before = read_cr0();
+		GUEST_ASSERT_EQ_MSG(write_cr0_safe(before & ~HVM_CR0_PG), VEC_GP,
+				    "CR0.PG cleared in 64-bit mode must #GP");
+		GUEST_ASSERT_EQ_MSG(read_cr0(), before, "CR0 after a refused PG clear");
+		return;
+	}
 	for (i = 0; i < ARRAY_SIZE(cr_refused); i++) {
+		if ((cr_refused[i].cr == CR4) != (cr_select == 1))
+			continue;
 		guest_report(CR_STEP | i);
 		before = cr_read(cr_refused[i].cr);
 		v = cr_write_safe(cr_refused[i].cr,
@@ -954,27 +966,19 @@ static void guest_cr_games(void)
 	GUEST_ASSERT_EQ_MSG(write_cr8_safe(0), GUEST_NO_FAULT, "CR8 = 0");
 	GUEST_ASSERT_EQ_MSG(write_cr3_safe(cr3), GUEST_NO_FAULT, "CR3 reload");
 	guest_report(failed);
-	if (cr_try_pg) {
-		before = read_cr0();
-		GUEST_ASSERT_EQ_MSG(write_cr0_safe(before & ~HVM_CR0_PG), VEC_GP,
-				    "CR0.PG cleared in 64-bit mode must #GP");
-		GUEST_ASSERT_EQ_MSG(read_cr0(), before, "CR0 after a refused PG clear");
-	}
 }
 
-/* MOV to CR0/CR3/CR4/CR8 with every refused value: #GP(0) and the CR
- * unchanged; the guest finishes. */
-static enum test_result test_cr_games(void)
+/* MOV to CRn with every refused value: #GP(0) and the CR unchanged; the
+ * guest finishes. */
+static enum test_result cr_games(__u32 select)
 {
 	struct ucall uc;
 	unsigned int i;
 	struct tvm t;
 
-	cr_try_pg = !test_quirk("tcg-lax-checks");
-	if (!cr_try_pg)
-		test_diag("emulator quirk tcg-lax-checks: CR0.PG cleared in 64-bit mode not tried");
+	cr_select = select;
 	TVM_CREATE_C(&t, guest_cr_games);
-	for (i = 0;; i = uc.value & 0xff) {
+	for (i = 0; select != 2; i = uc.value & 0xff) {
 		ucall_run(t.vcpu, &uc);
 		if (uc.type != UCALL_REPORT) {
 			ucall_describe(t.vcpu, &uc);
@@ -983,14 +987,32 @@ static enum test_result test_cr_games(void)
 		if ((uc.value & ~0xffULL) != CR_STEP)
 			break;
 	}
-	for (i = 0; i < ARRAY_SIZE(cr_refused); i++)
-		if (uc.value & (1U << i))
-			test_diag("failed: %s", cr_refused[i].what);
-	TEST_ASSERT(!uc.value, "refused CR writes that did not #GP(0) or changed the CR: 0x%llx",
-		    (unsigned long long)uc.value);
+	if (select != 2) {
+		for (i = 0; i < ARRAY_SIZE(cr_refused); i++)
+			if (uc.value & (1U << i))
+				test_diag("failed: %s", cr_refused[i].what);
+		TEST_ASSERT(!uc.value, "refused CR writes that did not #GP(0) or changed the CR: 0x%llx",
+			    (unsigned long long)uc.value);
+	}
 	TVM_RUN_TO_DONE(&t);
 	tvm_destroy(&t);
 	return TEST_PASS;
+}
+
+static enum test_result test_cr_games(void)
+{
+	return cr_games(0);
+}
+
+static enum test_result test_cr4_games(void)
+{
+	return cr_games(1);
+}
+
+static enum test_result test_cr0_pg_clear(void)
+{
+	TEST_SKIP_ON_QUIRK("tcg-lax-checks", "TCG leaves long mode instead of raising #GP");
+	return cr_games(2);
 }
 
 static volatile __u64 db_seen, db_dr6;
@@ -1281,8 +1303,11 @@ static const struct test_case cases[] = {
 	  test_wbinvd_loop },
 	{ "VMX instructions, GETSEC, ENCLS/ENCLU/ENCLV, INVLPGB/TLBSYNC, PVALIDATE/RMP*/PSMASH: #UD in the guest",
 	  test_virt_insns_ud },
-	{ "CR games: refused MOV to CR0/CR3/CR4/CR8 (PG/PE/NW/VMXE/SMXE/PAE/reserved) #GP, CR unchanged",
+	{ "CR games: refused MOV to CR0 (PE/NW/bits 63:32), CR3 (bit 62), CR8 (> 15): #GP(0), CR unchanged",
 	  test_cr_games },
+	{ "CR4 games: MOV to CR4 setting VMXE, SMXE, reserved bits, LA57 or clearing PAE in long mode: #GP(0), CR4 unchanged",
+	  test_cr4_games },
+	{ "CR0.PG cleared in 64-bit mode: #GP(0), CR0 unchanged", test_cr0_pg_clear },
 	{ "DR games: DR0 any value, DR6/DR7 bits 63:32 #GP, DR4 with CR4.DE #UD, DR7.GD then MOV DR #DB",
 	  test_dr_games },
 	{ "XSETBV (bad index, ~0, no x87, AVX without SSE) and XRSTOR (bad header, MXCSR, alignment) #GP; host MXCSR intact",
