@@ -339,6 +339,11 @@ int vmx_set_cr0(struct vmx_vcpu *vmx, u64 val)
 	if ((val >> 32) || ((val & X86_CR0_PG) && !(val & X86_CR0_PE)) ||
 	    ((val & X86_CR0_NW) && !(val & X86_CR0_CD)) || !vmx_mode_ok(val))
 		return -EINVAL;
+	/* Paging cannot go off in 64-bit mode (SDM vol. 2, MOV CR: 64-bit
+	 * mode exceptions): only from compatibility mode. */
+	if ((old & X86_CR0_PG) && !(val & X86_CR0_PG) &&
+	    hvm_code_bits(vcpu) == 64)
+		return -EINVAL;
 	if (!(old & X86_CR0_PG) && (val & X86_CR0_PG) && (efer & EFER_LME)) {
 		/* Entering IA-32e mode needs PAE (SDM 10.8.5). */
 		if (!(cr4 & X86_CR4_PAE))
