@@ -212,6 +212,14 @@ static long hvm_vcpu_set_sregs(struct hvm_vcpu *vcpu, void __user *argp)
 	if ((s.cr0 >> 32) || ((s.cr0 & X86_CR0_PG) && !(s.cr0 & X86_CR0_PE)) ||
 	    ((s.cr0 & X86_CR0_NW) && !(s.cr0 & X86_CR0_CD)))
 		return -EINVAL;
+	/* And what MOV to CR4 and CR3 would refuse, which VMX (VMXE is
+	 * forced on under the read shadow) and SVM entry checks (Bochs's)
+	 * may let through: CR4.VMXE (no VMX offered), a long-mode CR3 with
+	 * bits 62:MAXPHYADDR set (SDM 4.5.2; as KVM_SET_SREGS). */
+	if ((s.cr4 & X86_CR4_VMXE) ||
+	    ((s.efer & EFER_LMA) &&
+	     (s.cr3 & GENMASK_ULL(62, hvm_cpuid_maxphyaddr(vcpu)))))
+		return -EINVAL;
 	/* PAE paging: the PDPTEs are loaded from CR3 as by MOV to CR3, and
 	 * refused as it would #GP (SDM 4.4.1). */
 	pae = hvm_pae_paging(s.cr0, s.cr4, s.efer);
