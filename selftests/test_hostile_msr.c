@@ -459,13 +459,14 @@ static enum test_result test_hostile_values(void)
 		return test_skip("cannot run on CPU 0");
 	if (!host_msr_open())
 		return test_skip("no /dev/cpu/0/msr (msr driver)");
-	for (i = 0; i < ARRAY_SIZE(host_checked); i++)
-		have[i] = host_rdmsr(host_checked[i], &before[i]);
-	__rdtscp(&aux0);
 	lax_canonical = test_quirk("tcg-lax-checks");
 	if (lax_canonical)
 		test_diag("emulator quirk tcg-lax-checks: non-canonical bases not checked");
+	/* The VM first: the first one turns virtualization on (EFER.SVME). */
 	TVM_CREATE_C(&t, guest_hostile_values);
+	for (i = 0; i < ARRAY_SIZE(host_checked); i++)
+		have[i] = host_rdmsr(host_checked[i], &before[i]);
+	__rdtscp(&aux0);
 	EXPECT_REPORT(&t, &uc, 1);
 	EXPECT_REPORT(&t, &uc, 2);
 	__rdtscp(&aux1);

@@ -67,7 +67,8 @@ int test_exe_dir(char *buf, size_t size);
  * "no-vmrun-cr2" (VMRUN keeps the CPU's CR2 instead of loading the VMCB's),
  * "tcg-lax-checks" (QEMU's TCG: no #GP for clearing CR0.PG in 64-bit mode
  * or for WRMSR of a non-canonical base or SFMASK bits 63:32, nor for
- * XRSTOR's MXCSR; no P in a reserved-bit #PF).
+ * XRSTOR's MXCSR; no P in a reserved-bit #PF), "no-cr0-pe-check" (Bochs's
+ * SVM panics on a guest MOV to CR0 clearing PE in long mode).
  */
 bool test_quirk(const char *name);
 #define TEST_SKIP_ON_QUIRK(name, why)						\
