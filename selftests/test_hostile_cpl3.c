@@ -127,6 +127,12 @@ static void cpl3_setup(void)
 	pml4[1] = WIN_PDPT | PTE_P | PTE_W | PTE_U;
 	((__u64 *)WIN_PDPT)[0] = WIN_PD | PTE_P | PTE_W | PTE_U;
 	write_cr3(read_cr3());
+	/* Touch the kernel stack now: a nested page fault while an INT $0x80
+	 * from CPL3 switches to it would meet Bochs's stale EXITINTINFO
+	 * under SVM (testing.rst, "Bochs test VMs"). */
+	for (i = 0; i < sizeof(kernel_stack); i += 4096)
+		((volatile __u8 *)kernel_stack)[i] = 0;
+	((volatile __u8 *)kernel_stack)[sizeof(kernel_stack) - 1] = 0;
 	guest_idt_set_gate(0x80, back_entry);
 	((volatile __u32 *)(HVM_SYS_IDT + 0x80 * 16))[1] |= 3U << 13;	/* DPL 3 */
 	write_cr0(read_cr0() | HVM_CR0_WP);
