@@ -3,6 +3,9 @@
 #   make check   the whole test: build warning-free, then the selftests in QEMU
 #                test VMs (AMD-V under TCG), ends with "N passed, N failed"
 #   make check-bochs  the same in the Bochs test VMs (VT-x and AMD-V)
+#   make check-debug  the same with a debug kernel in the test VM (KASAN,
+#                lockdep, kmemleak, KFENCE...), built from Debian's
+#                linux-source and cached in build/debug-kernel: slow
 #   make run     boot a test VM that loads hvm.ko and boots Linux with hvm-run:
 #                the guest prints uname -a and its CPU count, powers off
 #   make run-shell  the same guest with its shell on this terminal
@@ -13,7 +16,8 @@
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(lastword $(shell ls -d /lib/modules/*/build 2>/dev/null | sort -V)))
 
-.PHONY: all module userspace selftests check check-bochs run run-shell bench clean
+.PHONY: all module userspace selftests check check-bochs check-debug \
+	debug-kernel run run-shell bench clean
 
 all: module userspace selftests
 
@@ -40,6 +44,18 @@ BOCHS_CPUS ?= bochs:corei7_skylake_x bochs:zambezi
 check-bochs:
 	@CPUS="$(BOCHS_CPUS)" tools/testvm/check.sh
 
+# The debug kernel (Documentation/testing.rst, "The debug kernel"): hvm.ko
+# and the selftests against a KASAN/lockdep/kmemleak/KFENCE kernel built from
+# Debian's linux-source-6.1, booted in the QEMU SVM test VM (CPUS=EPYC);
+# any report fails.  The kernel is built once (nice -n 19, about an hour on
+# 2 cores) and reused until its config or source changes; `make
+# debug-kernel` only builds it.  Not part of `make check`.
+check-debug:
+	@tools/testvm/debug-kernel.sh check
+
+debug-kernel:
+	@tools/testvm/debug-kernel.sh build
+
 # The demo: RUN_DEMO=linux (default), shell (make run-shell) or hello
 # (userspace/Makefile's print-hello-cmd); RUN_CMD or RUN_ARGS override it
 # (see Documentation/testing.rst).
@@ -53,8 +69,11 @@ run-shell:
 bench:
 	@tools/testvm/bench.sh
 
+# build/debug-kernel (make check-debug's kernel, long to build) stays:
+# rm -rf build/debug-kernel to drop it.
 clean:
 	[ -z "$(KDIR)" ] || $(MAKE) -C $(KDIR) M=$(CURDIR)/module clean
 	@for d in userspace selftests; do \
 		[ ! -f $$d/Makefile ] || $(MAKE) -C $$d clean || exit 1; done
-	rm -rf build
+	[ ! -d build ] || find build -mindepth 1 -maxdepth 1 ! -name debug-kernel \
+		-exec rm -rf {} +

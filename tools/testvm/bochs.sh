@@ -28,7 +28,9 @@ initrd=$2
 log=$3
 here=$(cd "$(dirname "$0")" && pwd)
 kver=${KVER:-$("$here/kver.sh")}
-kernel=/boot/vmlinuz-$kver
+# The kernel: KERNEL_IMAGE (default /boot/vmlinuz-$KVER); for the PVH boot
+# KERNEL_VMLINUX, when set, is its uncompressed vmlinux (else unpacked).
+kernel=${KERNEL_IMAGE:-/boot/vmlinuz-$kver}
 stem=${log%.log}
 work=$stem.bochs.d
 blog=$stem.bochs.log
@@ -50,7 +52,11 @@ bzimage)
 	boot="KERNEL /vmlinuz
   APPEND initrd=/initrd.gz $cmdline" ;;
 pvh)
-	"$here/vmlinux.sh" "$kernel" "$work/iso/vmlinux"
+	if [ -n "${KERNEL_VMLINUX:-}" ]; then
+		cp "$KERNEL_VMLINUX" "$work/iso/vmlinux"
+	else
+		"$here/vmlinux.sh" "$kernel" "$work/iso/vmlinux"
+	fi
 	gcc -m32 -O2 -Wall -ffreestanding -fno-pic -fno-stack-protector \
 		-fno-asynchronous-unwind-tables -nostdlib -static \
 		-Wl,-Ttext-segment=0x100000,-n,--build-id=none,--no-warn-rwx-segments \

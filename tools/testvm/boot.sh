@@ -6,6 +6,7 @@
 # Ctrl-C and Ctrl-A included, goes to the VM.
 # Exit status: QEMU's (0 after the guest's poweroff), 124 on the timeout.
 # Extra QEMU options: QEMU_EXTRA; extra kernel command line: APPEND_EXTRA.
+# The kernel: KERNEL_IMAGE, default /boot/vmlinuz-$KVER.
 #
 # ACCEL defaults to single-threaded TCG.  With QEMU 7.2's multi-threaded TCG
 # (ACCEL=tcg) the emulated SVM misbehaves under vCPU migration: about one run
@@ -39,6 +40,6 @@ exec timeout $fg -k 10 "${VM_TIMEOUT:-1200}" \
 	qemu-system-x86_64 -accel "${ACCEL:-tcg,thread=single}" -cpu "$cpu" -smp "${SMP:-2}" \
 	-m "${MEM:-1G}" -nographic -no-reboot -monitor none -net none \
 	-serial "$serial" "$@" \
-	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
+	-kernel "${KERNEL_IMAGE:-/boot/vmlinuz-$kver}" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 loglevel=5 printk.time=1 ${APPEND_EXTRA:-}" \
 	${QEMU_EXTRA:-} <$stdin

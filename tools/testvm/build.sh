@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# build.sh KVER LOG: clean-build the module (W=1 C=2, against KVER's headers),
+# build.sh KVER LOG: clean-build the module (W=1 C=2, against KVER's headers:
+# /lib/modules/KVER/build, or the kernel tree KDIR when set),
 # userspace/ and selftests/, all output into LOG.  Prints TAP-ish result
 # lines on stdout.  Exit 0: built (maybe with warnings, reported as
 # "not ok"); exit 1: the build failed.
@@ -9,7 +10,7 @@ set -eu
 kver=$1
 log=$2
 root=$(cd "$(dirname "$0")/../.." && pwd)
-kdir=/lib/modules/$kver/build
+kdir=${KDIR:-/lib/modules/$kver/build}
 jobs=$(nproc 2>/dev/null || echo 2)
 
 : >"$log"

@@ -12,7 +12,10 @@
 # Variables (environment or make): CPUS, KVER, OUT, SKIP_BUILD=1, HVM_KO,
 # TESTS_DIR, HVM_RUN, TEST_TIMEOUT, VM_TIMEOUT, INSMOD_ARGS, QEMU_EXTRA,
 # APPEND_EXTRA, LINUX_BOOT; for Bochs BOCHS_BOOT, BOCHS_MEGS, BOCHS_IPS,
-# BOCHS_HANG.
+# BOCHS_HANG.  Another test kernel than Debian's in /boot (make check-debug,
+# debug-kernel.sh): KVER its release, KERNEL_IMAGE its bzImage, KDIR its
+# build tree, MODULES_ROOT where its lib/modules/KVER is, KERNEL_VMLINUX
+# (Bochs); GUEST_KVER the Debian kernel the Linux guest boots.
 # See Documentation/testing.rst.
 set -eu
 
@@ -48,7 +51,7 @@ finish() {	# count the summary's result lines, print the closing line
 "$here/deps.sh"
 KVER=$("$here/kver.sh")
 export KVER
-say "# hvm check: test kernel $KVER, CPU models: $CPUS, output in $OUT"
+say "# hvm check: test kernel $KVER${KERNEL_IMAGE:+ ($KERNEL_IMAGE)}, CPU models: $CPUS, output in $OUT"
 
 if [ "${SKIP_BUILD:-0}" = 1 ]; then
 	say "ok - build # SKIP SKIP_BUILD=1"
@@ -96,8 +99,9 @@ linux_boot() {
 LINUX_VMLINUX=
 for cpu in $CPUS; do
 	[ "$(linux_boot "${cpu%%/*}")" = pvh ] || continue
-	LINUX_VMLINUX=$OUT/vmlinux-$KVER
-	[ -f "$LINUX_VMLINUX" ] || "$here/vmlinux.sh" "/boot/vmlinuz-$KVER" "$LINUX_VMLINUX"
+	LINUX_VMLINUX=$OUT/vmlinux-${GUEST_KVER:-$KVER}
+	[ -f "$LINUX_VMLINUX" ] ||
+		"$here/vmlinux.sh" "/boot/vmlinuz-${GUEST_KVER:-$KVER}" "$LINUX_VMLINUX"
 done
 export LINUX_VMLINUX
 

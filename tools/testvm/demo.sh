@@ -56,7 +56,7 @@ expect)
 	else
 		case $demo in
 		linux)	echo "Hello from Linux under hvm: Linux" \
-				"${KVER:-$("$here/kver.sh")}, $vcpus CPU(s)" ;;
+				"${GUEST_KVER:-${KVER:-$("$here/kver.sh")}}, $vcpus CPU(s)" ;;
 		shell)	;;
 		*)	ask_userspace print-hello-expect ;;
 		esac

@@ -3,6 +3,7 @@
 # Install the Debian packages the test harness needs, only those missing.
 # Runs apt-get (as root) only when something is missing.
 # deps.sh bench: also what make bench needs (gnuplot for its plot).
+# deps.sh debug-kernel: also what make check-debug needs (the kernel source).
 set -eu
 
 here=$(dirname "$0")
@@ -48,6 +49,17 @@ need xorriso xorriso
 need xz-utils xz		# bochs.sh unpacks vmlinux from the bzImage
 if [ "${1:-}" = bench ]; then
 	need gnuplot-nox gnuplot	# bench.sh plots the ratios
+fi
+# debug-kernel.sh (make check-debug): Debian's kernel source and what
+# building a kernel takes.
+if [ "${1:-}" = debug-kernel ]; then
+	need linux-source-6.1
+	need flex flex
+	need bison bison
+	need bc bc
+	need libelf-dev
+	need libssl-dev
+	need xz-utils xz
 fi
 
 if [ -z "$missing" ]; then

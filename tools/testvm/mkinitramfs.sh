@@ -8,6 +8,10 @@
 # /bin/hvm-bench-vm (and QEMU, with BENCH_QEMU), $DEMO_DIR/*.bin and *.elf in
 # /demo, the selftests build dir $TESTS_DIR as /tests, the Linux guest in
 # /linux (LINUX_GUEST, LINUX_VMLINUX).
+# The test VM's modules (hvm.ko's dependencies, kvm_amd, kvm_intel, msr)
+# come from /lib/modules/$KVER, or from $MODULES_ROOT/lib/modules/$KVER
+# (the debug kernel's, debug-kernel.sh); the Linux guest's kernel is
+# /boot/vmlinuz-$GUEST_KVER (default $KVER).
 # Dynamic executables get their shared libraries too.
 set -eu
 
@@ -16,6 +20,10 @@ out=$2
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 kver=${KVER:-$("$here/kver.sh")}
+guest_kver=${GUEST_KVER:-$kver}
+# modprobe's root: its paths start with it, the initramfs's do not.
+mroot=${MODULES_ROOT:-}
+mroot=${mroot%/}
 HVM_KO=${HVM_KO:-$root/module/hvm.ko}
 HVM_RUN=${HVM_RUN:-$root/userspace/build/hvm-run}
 HVM_BENCH=${HVM_BENCH:-$root/userspace/build/hvm-bench}
@@ -62,7 +70,7 @@ cp "$HVM_KO" "$stage/hvm.ko"
 modname=$(basename "$HVM_KO" .ko | tr - _)
 : >"$stage/etc/hvm-modules"
 for dep in $(modinfo -F depends "$HVM_KO" 2>/dev/null | tr , ' '); do
-	modprobe -S "$kver" --show-depends "$dep" |
+	modprobe ${mroot:+-d "$mroot"} -S "$kver" --show-depends "$dep" |
 	awk '$1 == "insmod" { print $2 }' | while read -r ko; do
 		b=$(basename "$ko")
 		if ! grep -qx "$b" "$stage/etc/hvm-modules"; then
@@ -77,15 +85,16 @@ done
 kmods=/lib/modules/$kver
 mkdir -p "$stage$kmods"
 for m in kvm_amd kvm_intel msr; do
-	modprobe -S "$kver" --show-depends "$m" 2>/dev/null |
+	modprobe ${mroot:+-d "$mroot"} -S "$kver" --show-depends "$m" 2>/dev/null |
 	awk '$1 == "insmod" { print $2 }' | while read -r ko; do
-		mkdir -p "$stage$(dirname "$ko")"
-		cp "$ko" "$stage$ko"
+		dst=${ko#"$mroot"}
+		mkdir -p "$stage$(dirname "$dst")"
+		cp "$ko" "$stage$dst"
 	done
 done
 for f in modules.dep modules.alias modules.symbols modules.builtin \
-	 modules.order; do
-	[ ! -f "$kmods/$f" ] || cp "$kmods/$f" "$stage$kmods/$f"
+	 modules.builtin.modinfo modules.order; do
+	[ ! -f "$mroot$kmods/$f" ] || cp "$mroot$kmods/$f" "$stage$kmods/$f"
 done
 
 # The runner and the demo guest images.
@@ -122,16 +131,16 @@ if [ -n "${BENCH_QEMU:-}" ]; then
 fi
 
 # The Linux guest that hvm-run boots (selftests/test_linux.sh, the Linux
-# demo): this same Debian kernel as /linux/vmlinuz, the guest's initramfs
+# demo): Debian's kernel $GUEST_KVER (default: the test VM's own) as /linux/vmlinuz, the guest's initramfs
 # (mkguest.sh), its problem patterns, the kernel version; with LINUX_VMLINUX
 # also that uncompressed vmlinux (vmlinux.sh) as /linux/vmlinux, for the PVH
 # entry.  LINUX_GUEST=0 leaves it all out.
 if [ "${LINUX_GUEST:-1}" != 0 ]; then
 	mkdir -p "$stage/linux"
-	cp "/boot/vmlinuz-$kver" "$stage/linux/vmlinuz"
+	cp "/boot/vmlinuz-$guest_kver" "$stage/linux/vmlinuz"
 	"$here/mkguest.sh" "$stage/linux/guest.cpio.gz"
 	cp "$here/guest-bad.re" "$here/benign.re" "$stage/linux/"
-	echo "$kver" >"$stage/linux/kver"
+	echo "$guest_kver" >"$stage/linux/kver"
 	[ -z "${LINUX_VMLINUX:-}" ] || cp "$LINUX_VMLINUX" "$stage/linux/vmlinux"
 fi
 

@@ -20,9 +20,15 @@ function note(s) {
 	print "#   " s
 }
 
-# The kernel problems looked for in the whole log.
+# The kernel problems looked for in the whole log.  The debug kernel's
+# reports (make check-debug) start with WARNING: or BUG: too (lockdep's
+# "possible circular locking dependency", "inconsistent lock state",
+# "suspicious RCU usage", "Invalid wait context"; "BUG: KASAN:", "BUG:
+# KFENCE:", "BUG: sleeping function called from invalid context", "BUG:
+# using smp_processor_id() in preemptible"); their own words are listed as
+# well, for a report whose first line was lost.
 function problem(s) {
-	return s ~ /WARNING:|BUG:|Oops|general protection fault|kernel BUG|Call Trace:|Kernel panic|rcu_sched self-detected stall|RCU stall|rcu: INFO|INFO: task .* blocked for more than|unreferenced object|UBSAN:|KASAN:|soft lockup|hard LOCKUP|list_add corruption|list_del corruption|refcount_t:|stack-protector/
+	return s ~ /WARNING:|BUG:|Oops|general protection fault|kernel BUG|Call Trace:|Kernel panic|rcu_sched self-detected stall|RCU stall|rcu: INFO|INFO: task .* blocked for more than|unreferenced object|UBSAN:|KASAN:|KFENCE:|soft lockup|hard LOCKUP|list_add corruption|list_del corruption|list_add_valid|list_del_entry_valid|refcount_t:|stack-protector|DEBUG_LOCKS_WARN_ON|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|Invalid wait context|sleeping function called from invalid context|scheduling while atomic|bad unlock balance|held lock freed|lock held when returning to user space|MAX_[A-Z_]* too low/
 }
 
 function is_benign(s,    i) {
