@@ -121,9 +121,13 @@ fi
 GUEST_KVER=$("$here/kver.sh")
 KVER=$(release)
 KERNEL_IMAGE=$src/arch/x86/boot/bzImage
+KERNEL_VMLINUX=$src/vmlinux
 KDIR=$src
 MODULES_ROOT=$mods
-export GUEST_KVER KVER KERNEL_IMAGE KDIR MODULES_ROOT
+export GUEST_KVER KVER KERNEL_IMAGE KERNEL_VMLINUX KDIR MODULES_ROOT
+# KASAN reports every bad access, not only the first (lockdep stops
+# after its first report all the same).
+export APPEND_EXTRA="kasan_multi_shot${APPEND_EXTRA:+ $APPEND_EXTRA}"
 export OUT="${OUT:-$root/build/testvm-debug}"
 export CPUS="${CPUS:-EPYC}"
 # KASAN's shadow is an eighth of memory, and kmemleak's and lockdep's
