@@ -9,6 +9,8 @@
 #   make run     boot a test VM that loads hvm.ko and boots Linux with hvm-run:
 #                the guest prints uname -a and its CPU count, powers off
 #   make run-shell  the same guest with its shell on this terminal
+#   make fuzz    the ioctl fuzzer's long run (>= 1,000,000 calls) in one test
+#                VM: calls, errnos by count, time and host incidents
 #   make bench   hvm against KVM on the same guest code in one test VM: a
 #                table of medians and ratios, build/bench/bench.csv and .png
 # See Documentation/testing.rst for the variables (CPUS, KVER, TEST_TIMEOUT...).
@@ -17,7 +19,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(lastword $(shell ls -d /lib/modules/*/build 2>/dev/null | sort -V)))
 
 .PHONY: all module userspace selftests check check-bochs check-debug \
-	debug-kernel run run-shell bench clean
+	debug-kernel run run-shell bench fuzz clean
 
 all: module userspace selftests
 
@@ -64,6 +66,10 @@ run:
 
 run-shell:
 	@RUN_DEMO=shell tools/testvm/run.sh
+
+# The fuzzer's long run (Documentation/testing.rst): FUZZ_ARGS, FUZZ_CPUS...
+fuzz:
+	@tools/testvm/fuzz.sh
 
 # The benchmark (Documentation/performance.rst): BENCH_ARGS, BENCH_CPU...
 bench:

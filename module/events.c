@@ -10,10 +10,10 @@
  * ioctls that queue events.
  */
 #include <linux/moduleparam.h>
+#include <linux/rcuwait.h>
 #include <linux/sched/signal.h>
 #include <linux/smp.h>
 #include <linux/uaccess.h>
-#include <linux/wait.h>
 #include <asm/processor-flags.h>
 
 #include "hvm.h"
@@ -48,11 +48,18 @@ static void hvm_vcpu_kick_nowait(struct hvm_vcpu *vcpu)
 		smp_send_reschedule(cpu);	/* any IPI makes the guest exit */
 }
 
+/*
+ * Any context, hard interrupts included (the LAPIC timer's hrtimer), also
+ * under PREEMPT_RT: rcuwait_wake_up() takes no sleeping lock.  The event's
+ * state is set before; rcuwait_wake_up()'s full barrier orders it before
+ * the read of the waiter, paired with the barrier of set_current_state()
+ * before hvm_vcpu_can_wake() in hvm_vcpu_block().
+ */
 void hvm_vcpu_wake(struct hvm_vcpu *vcpu)
 {
 	set_bit(HVM_REQ_EVENT, &vcpu->requests);
 	smp_mb__after_atomic();
-	wake_up_interruptible(&vcpu->wq);
+	rcuwait_wake_up(&vcpu->wait);
 	hvm_vcpu_kick_nowait(vcpu);
 }
 
@@ -216,22 +223,13 @@ void hvm_events_process_signals(struct hvm_vcpu *vcpu)
 	}
 }
 
+/* The vCPU's own thread (vcpu->mutex held): the only waiter. */
 int hvm_vcpu_block(struct hvm_vcpu *vcpu)
 {
-	DEFINE_WAIT(wait);
-	int r = 0;
+	int r;
 
-	for (;;) {
-		prepare_to_wait(&vcpu->wq, &wait, TASK_INTERRUPTIBLE);
-		if (hvm_vcpu_can_wake(vcpu))
-			break;
-		if (signal_pending(current)) {
-			r = -EINTR;
-			break;
-		}
-		schedule();
-	}
-	finish_wait(&vcpu->wq, &wait);
+	r = rcuwait_wait_event(&vcpu->wait, hvm_vcpu_can_wake(vcpu),
+			       TASK_INTERRUPTIBLE);
 	hvm_events_process_signals(vcpu);
 	if (!r && vcpu->mp_state == HVM_MP_STATE_HALTED)
 		vcpu->mp_state = HVM_MP_STATE_RUNNABLE;

@@ -14,7 +14,7 @@
 #include <linux/preempt.h>
 #include <linux/srcu.h>
 #include <linux/mm_types.h>
-#include <linux/wait.h>
+#include <linux/rcuwait.h>
 #include <asm/fpu/api.h>
 #include <asm/fpu/types.h>
 #include <linux/hvm.h>
@@ -66,6 +66,7 @@ struct hvm_vm {
 	struct hvm_pic *pic;		/* with irqchip: the 8259 pair */
 	u32 user_msr_exits;		/* HVM_MSR_EXIT_* */
 	u16 pm_timer_port;		/* in-kernel ACPI PM timer, or 0 */
+	struct dentry *debugfs;		/* hvm/<pid>-<fd>/, or an error */
 };
 
 /* MSRs hvm keeps for the guest without a hardware counterpart (msr.c). */
@@ -165,7 +166,10 @@ struct hvm_vcpu {
 	u32 mp_state;			/* HVM_MP_STATE_* */
 	struct hvm_event_state ev;
 	struct hvm_lapic *lapic;	/* with irqchip */
-	wait_queue_head_t wq;		/* a halted vCPU sleeps here */
+	/* A halted vCPU's thread sleeps here, the one waiter.  Not a wait
+	 * queue: the LAPIC timer wakes it from hard interrupt context, where
+	 * a wait queue's spinlock_t may not be taken under PREEMPT_RT. */
+	struct rcuwait wait;
 };
 
 /* Core entry points used across files. */
@@ -189,6 +193,8 @@ int hvm_hw_init(void);
 void hvm_hw_exit(void);
 
 int hvm_vm_create(void);
+void hvm_debugfs_init(void);
+void hvm_debugfs_exit(void);
 void hvm_vm_put(struct hvm_vm *vm);
 void hvm_vm_flush_remote_tlbs(struct hvm_vm *vm);
 

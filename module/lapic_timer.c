@@ -3,8 +3,10 @@
  * The local APIC timer (SDM 10.5.4) on a host hrtimer: one-shot and
  * periodic modes count APIC bus ticks (HVM_APIC_BUS_KHZ), divided by
  * TDCR; TSC-deadline mode (10.5.4.1) fires when the guest's TSC reaches
- * IA32_TSC_DEADLINE.  The hrtimer runs in hard interrupt context: it only
- * sets IRR and wakes the vCPU.
+ * IA32_TSC_DEADLINE.  The hrtimer runs in hard interrupt context, also
+ * under PREEMPT_RT (HRTIMER_MODE_ABS_HARD, for the wake-up latency): it
+ * only sets IRR with atomic bit operations and wakes the vCPU, whose
+ * rcuwait takes no lock that sleeps there (events.c).
  */
 #include <linux/hrtimer.h>
 #include <linux/math64.h>
@@ -113,15 +115,25 @@ u32 hvm_lapic_timer_read_tmcct(struct hvm_lapic *l)
 	return div64_u64(left, ns_per_count(l));
 }
 
-/* Guest TSC cycles to nanoseconds, at the host's TSC rate. */
-static u64 tsc_to_ns(u64 cycles)
+/*
+ * Guest TSC cycles to nanoseconds, at the host's TSC rate; false when the
+ * rate is unknown.  hvm does not load without one (main.c), but tsc_khz
+ * is the kernel's and may be rewritten (cpufreq on a host without a
+ * constant TSC): read once, never divided by when 0.
+ */
+static bool tsc_to_ns(u64 cycles, u64 *ns)
 {
-	return mul_u64_u32_div(cycles, 1000000, tsc_khz);
+	u32 khz = READ_ONCE(tsc_khz);
+
+	if (unlikely(!khz))
+		return false;
+	*ns = mul_u64_u32_div(cycles, 1000000, khz);
+	return true;
 }
 
 void hvm_lapic_timer_write_deadline(struct hvm_lapic *l, u64 deadline)
 {
-	u64 now;
+	u64 now, ns;
 
 	if (timer_mode(l) != APIC_LVT_TIMER_TSCDEADLINE)
 		return;		/* writes are ignored outside the mode */
@@ -130,6 +142,10 @@ void hvm_lapic_timer_write_deadline(struct hvm_lapic *l, u64 deadline)
 	if (!deadline)
 		return;
 	now = rdtsc() + l->vcpu->tsc_offset;
-	timer_start(l, ktime_add_ns(ktime_get(),
-			deadline > now ? tsc_to_ns(deadline - now) : 0));
+	ns = 0;
+	/* No rate: the deadline is never reached, as KVM's timer stays
+	 * unarmed when its guest TSC rate is 0. */
+	if (deadline > now && !tsc_to_ns(deadline - now, &ns))
+		return;
+	timer_start(l, ktime_add_ns(ktime_get(), ns));
 }

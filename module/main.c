@@ -7,6 +7,7 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/uaccess.h>
+#include <asm/tsc.h>
 
 #include "hvm.h"
 #include "backend.h"
@@ -75,6 +76,12 @@ static int __init hvm_init(void)
 		return -EOPNOTSUPP;
 	}
 
+	/* The guest's TSC-deadline timer and CPUID's TSC leaves need it. */
+	if (!boot_cpu_has(X86_FEATURE_TSC) || !tsc_khz) {
+		pr_err("hvm: the host's TSC frequency is unknown (tsc_khz is 0)\n");
+		return -EOPNOTSUPP;
+	}
+
 	r = hvm_ops->setup();
 	if (r)
 		return r;
@@ -86,14 +93,16 @@ static int __init hvm_init(void)
 	r = hvm_hw_init();
 	if (r)
 		goto err_cpuid;
+	hvm_debugfs_init();
 	r = misc_register(&hvm_dev);
 	if (r)
-		goto err_hw;
+		goto err_debugfs;
 	pr_info("hvm: %s backend ready, %d-level nested paging\n",
 		hvm_ops->name, hvm_ops->tdp_levels());
 	return 0;
 
-err_hw:
+err_debugfs:
+	hvm_debugfs_exit();
 	hvm_hw_exit();
 err_cpuid:
 	hvm_cpuid_exit();
@@ -106,6 +115,7 @@ err_unsetup:
 static void __exit hvm_exit(void)
 {
 	misc_deregister(&hvm_dev);
+	hvm_debugfs_exit();
 	hvm_hw_exit();
 	hvm_cpuid_exit();
 	preempt_notifier_dec();

@@ -109,6 +109,21 @@ static bool memslot_overlaps(struct hvm_memslots *slots, u32 except,
 	return false;
 }
 
+/*
+ * No fault handler can map from @old now; remove what it did.  Its pages
+ * and the emptied tables go only once no vCPU can still use them.
+ */
+static void memslot_zap(struct hvm_vm *vm, struct hvm_memslot *old)
+{
+	LIST_HEAD(zapped);
+
+	hvm_tdp_unmap(&vm->tdp, old->base_gfn << PAGE_SHIFT,
+		      old->npages << PAGE_SHIFT, &zapped);
+	hvm_vm_flush_remote_tlbs(vm);
+	hvm_tdp_free_zapped(&vm->tdp, &zapped);
+	memslot_unpin(vm, old, old->npages);
+}
+
 int hvm_memslot_set(struct hvm_vm *vm, const struct hvm_memory_region *r)
 {
 	struct hvm_memslots *old_slots, *new_slots;
@@ -164,13 +179,8 @@ int hvm_memslot_set(struct hvm_vm *vm, const struct hvm_memory_region *r)
 	synchronize_srcu_expedited(&vm->srcu);
 	kfree(old_slots);
 
-	if (old) {
-		/* No fault handler can map from @old now; remove what it did. */
-		hvm_tdp_unmap(&vm->tdp, old->base_gfn << PAGE_SHIFT,
-			      old->npages << PAGE_SHIFT);
-		hvm_vm_flush_remote_tlbs(vm);
-		memslot_unpin(vm, old, old->npages);
-	}
+	if (old)
+		memslot_zap(vm, old);
 	mutex_unlock(&vm->lock);
 	return 0;
 

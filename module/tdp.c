@@ -5,6 +5,7 @@
  * (APM vol. 2, 15.25) and EPT (SDM vol. 3, 29.3) alike.
  */
 #include <linux/gfp.h>
+#include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <asm/page.h>
@@ -58,6 +59,7 @@ static void tdp_free_table(u64 *table, int level,
 	free_page((unsigned long)table);
 }
 
+/* The VM is gone: no vCPU runs, nothing else holds a table. */
 void hvm_tdp_destroy(struct hvm_tdp *tdp)
 {
 	if (tdp->root)
@@ -94,11 +96,30 @@ int hvm_tdp_map(struct hvm_tdp *tdp, u64 gpa, u64 pfn, bool writable)
 	return 0;
 }
 
+static bool tdp_table_empty(const struct hvm_tdp_format *fmt, const u64 *table)
+{
+	int i;
+
+	for (i = 0; i < 512; i++)
+		if (READ_ONCE(table[i]) & fmt->present_mask)
+			return false;
+	return true;
+}
+
+/*
+ * Clears the leaves in [start, end) under @table.  A table below it left
+ * with no present entry is unlinked and put on @zapped: the hardware may
+ * still be walking it or hold it in its paging-structure caches (SDM
+ * vol. 3, 29.4; APM vol. 2, 15.16), so it is freed only after the
+ * caller's remote TLB flush (hvm_tdp_free_zapped()).
+ */
 static bool tdp_unmap_level(const struct hvm_tdp_format *fmt, u64 *table,
-			    int level, u64 base, u64 start, u64 end)
+			    int level, u64 base, u64 start, u64 end,
+			    struct list_head *zapped)
 {
 	u64 span = 1ULL << (12 + 9 * (level - 1));
-	bool zapped = false;
+	bool zapped_leaf = false;
+	u64 *child;
 	int i;
 
 	for (i = 0; i < 512; i++) {
@@ -109,22 +130,44 @@ static bool tdp_unmap_level(const struct hvm_tdp_format *fmt, u64 *table,
 			continue;
 		if (level == 1) {
 			WRITE_ONCE(table[i], 0);
-			zapped = true;
-		} else {
-			zapped |= tdp_unmap_level(fmt, __va(e & TDP_ADDR_MASK),
-						  level - 1, lo, start, end);
+			zapped_leaf = true;
+			continue;
+		}
+		child = __va(e & TDP_ADDR_MASK);
+		zapped_leaf |= tdp_unmap_level(fmt, child, level - 1, lo,
+					       start, end, zapped);
+		if (tdp_table_empty(fmt, child)) {
+			WRITE_ONCE(table[i], 0);
+			list_add_tail(&virt_to_page(child)->lru, zapped);
 		}
 	}
-	return zapped;
+	return zapped_leaf;
 }
 
-bool hvm_tdp_unmap(struct hvm_tdp *tdp, u64 gpa, u64 size)
+bool hvm_tdp_unmap(struct hvm_tdp *tdp, u64 gpa, u64 size,
+		   struct list_head *zapped)
 {
-	bool zapped;
+	bool r;
 
 	mutex_lock(&tdp->lock);
-	zapped = tdp_unmap_level(tdp->fmt, tdp->root, tdp->levels, 0,
-				 gpa, gpa + size);
+	r = tdp_unmap_level(tdp->fmt, tdp->root, tdp->levels, 0,
+			    gpa, gpa + size, zapped);
 	mutex_unlock(&tdp->lock);
-	return zapped;
+	return r;
+}
+
+/* After the remote TLB flush: nothing can reach these tables any more. */
+void hvm_tdp_free_zapped(struct hvm_tdp *tdp, struct list_head *zapped)
+{
+	struct page *page, *next;
+	unsigned long n = 0;
+
+	list_for_each_entry_safe(page, next, zapped, lru) {
+		list_del(&page->lru);
+		__free_page(page);
+		n++;
+	}
+	mutex_lock(&tdp->lock);
+	tdp->nr_tables -= n;
+	mutex_unlock(&tdp->lock);
 }

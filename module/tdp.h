@@ -6,8 +6,9 @@
 #ifndef HVM_TDP_H
 #define HVM_TDP_H
 
-#include <linux/types.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/types.h>
 
 struct hvm_tdp_format {
 	u64 present_mask;	/* any of these bits: the entry is present */
@@ -22,14 +23,21 @@ struct hvm_tdp {
 	u64 *root;
 	u64 root_pa;
 	struct mutex lock;	/* serialises changes; hardware walks freely */
-	unsigned long nr_tables;
+	unsigned long nr_tables;	/* table pages, root included */
 };
 
 int hvm_tdp_init(struct hvm_tdp *tdp, const struct hvm_tdp_format *fmt,
 		 int levels);
 void hvm_tdp_destroy(struct hvm_tdp *tdp);
 int hvm_tdp_map(struct hvm_tdp *tdp, u64 gpa, u64 pfn, bool writable);
-/* Returns true when at least one present entry was cleared. */
-bool hvm_tdp_unmap(struct hvm_tdp *tdp, u64 gpa, u64 size);
+/*
+ * Clears [gpa, gpa + size).  Tables left empty (never the root) are
+ * unlinked onto @zapped; the caller flushes every vCPU's TLB, then frees
+ * them with hvm_tdp_free_zapped().  Returns true when at least one present
+ * leaf was cleared.
+ */
+bool hvm_tdp_unmap(struct hvm_tdp *tdp, u64 gpa, u64 size,
+		   struct list_head *zapped);
+void hvm_tdp_free_zapped(struct hvm_tdp *tdp, struct list_head *zapped);
 
 #endif /* HVM_TDP_H */

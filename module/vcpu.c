@@ -4,6 +4,7 @@
  * preempt notifiers and kicks.  The run loop itself is in run.c.
  */
 #include <linux/anon_inodes.h>
+#include <linux/debugfs.h>
 #include <linux/mm.h>
 #include <linux/io.h>
 #include <linux/file.h>
@@ -330,6 +331,23 @@ int hvm_exit_shutdown(struct hvm_vcpu *vcpu)
 	return 0;
 }
 
+/*
+ * debugfs hvm/<pid>-<fd>/vcpuN/ (vm.c, Documentation/abi.rst): read-only,
+ * for tests and debugging.  Only once the vCPU is complete: the files go
+ * with the VM's directory, before the vCPU is freed.
+ */
+static void hvm_vcpu_debugfs_create(struct hvm_vcpu *vcpu)
+{
+	struct dentry *dir;
+	char name[16];
+
+	if (IS_ERR_OR_NULL(vcpu->vm->debugfs))
+		return;
+	snprintf(name, sizeof(name), "vcpu%u", vcpu->id);
+	dir = debugfs_create_dir(name, vcpu->vm->debugfs);
+	debugfs_create_u64("exits", 0444, dir, &vcpu->exits);
+}
+
 /* Called with vm->lock held. */
 int hvm_vcpu_create(struct hvm_vm *vm, unsigned long id)
 {
@@ -350,7 +368,7 @@ int hvm_vcpu_create(struct hvm_vm *vm, unsigned long id)
 	mutex_init(&vcpu->mutex);
 	preempt_notifier_init(&vcpu->preempt_notifier, &hvm_preempt_ops);
 	vcpu->xcr0 = XFEATURE_MASK_FP;
-	init_waitqueue_head(&vcpu->wq);
+	rcuwait_init(&vcpu->wait);
 	vcpu->mp_state = HVM_MP_STATE_RUNNABLE;
 
 	r = -ENOMEM;
@@ -385,6 +403,7 @@ int hvm_vcpu_create(struct hvm_vm *vm, unsigned long id)
 	}
 	/* Complete before other threads (kicks, flushes) can see it. */
 	smp_store_release(&vm->vcpus[id], vcpu);
+	hvm_vcpu_debugfs_create(vcpu);
 	return fd;
 
 err_backend:

@@ -5,6 +5,7 @@
  * whose entries say which lock they need.
  */
 #include <linux/anon_inodes.h>
+#include <linux/debugfs.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/module.h>
@@ -23,11 +24,41 @@
 /* Never reused, unlike a VM's address (vcpu.c: IBPB between VMs). */
 static atomic64_t hvm_vm_ids = ATOMIC64_INIT(0);
 
+/* debugfs hvm/: one directory per VM, as KVM's kvm/<pid>-<fd>/. */
+static struct dentry *hvm_debugfs_root;
+
+void hvm_debugfs_init(void)
+{
+	hvm_debugfs_root = debugfs_create_dir("hvm", NULL);
+}
+
+void hvm_debugfs_exit(void)
+{
+	debugfs_remove_recursive(hvm_debugfs_root);
+}
+
+/*
+ * Read-only statistics for tests and debugging, never needed to run a VM:
+ * a failure (no debugfs, the name still taken by an earlier VM of this
+ * process whose vCPU fds outlive its VM fd) only leaves them out.
+ */
+static void hvm_vm_debugfs_create(struct hvm_vm *vm, int fd)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "%d-%d", task_pid_nr(current), fd);
+	vm->debugfs = debugfs_create_dir(name, hvm_debugfs_root);
+	debugfs_create_ulong("tdp_tables", 0444, vm->debugfs,
+			     &vm->tdp.nr_tables);
+}
+
 static void hvm_vm_free(struct kref *kref)
 {
 	struct hvm_vm *vm = container_of(kref, struct hvm_vm, kref);
 	int i;
 
+	/* Waits for readers of the files in it. */
+	debugfs_remove_recursive(vm->debugfs);
 	for (i = 0; i < HVM_MAX_VCPUS; i++)
 		if (vm->vcpus[i])
 			hvm_vcpu_destroy(vm->vcpus[i]);
@@ -217,6 +248,7 @@ static const struct file_operations hvm_vm_fops = {
 int hvm_vm_create(void)
 {
 	struct hvm_memslots *slots;
+	struct file *file;
 	struct hvm_vm *vm;
 	int r, fd;
 
@@ -250,11 +282,21 @@ int hvm_vm_create(void)
 	if (r)
 		goto err_tdp;
 
-	fd = anon_inode_getfd("hvm-vm", &hvm_vm_fops, vm, O_RDWR | O_CLOEXEC);
+	fd = get_unused_fd_flags(O_CLOEXEC);
 	if (fd < 0) {
 		r = fd;
 		goto err_backend;
 	}
+	file = anon_inode_getfile("hvm-vm", &hvm_vm_fops, vm, O_RDWR);
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		r = PTR_ERR(file);
+		goto err_backend;
+	}
+	/* Before the fd is installed: a close from another thread then
+	 * finds the directory already there to remove. */
+	hvm_vm_debugfs_create(vm, fd);
+	fd_install(fd, file);
 	return fd;
 
 err_backend:

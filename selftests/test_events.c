@@ -275,6 +275,66 @@ static enum test_result test_nmi_iret_faults(void)
 	return TEST_PASS;
 }
 
+/*
+ * INT n and INT3 whose delivery exits: slot 0 is replaced by itself right
+ * before each, so the delivery's reads of the IDT and the GDT and its
+ * pushes take nested page faults.  A software interrupt or exception is
+ * not re-injected as an event but re-executed (SVM) or re-injected with
+ * its instruction length (VMX, SDM 27.2.4): either way the handler runs
+ * once, with the RIP right after the instruction.
+ */
+#define VECTOR_BP		3
+#define VECTOR_SOFT		0x42
+
+static volatile __u64 soft_seen[2], soft_rip[2];
+
+GUEST_HANDLER(ev_bp_entry, 3, ev_soft_handler);
+GUEST_HANDLER(ev_soft_entry, 0x42, ev_soft_handler);
+static void ev_soft_handler(struct guest_frame *f)
+{
+	unsigned int i = f->vector == VECTOR_BP;
+
+	soft_seen[i]++;
+	soft_rip[i] = f->rip;
+}
+
+static void guest_soft_delivery_faults(void)
+{
+	__u64 rip;
+
+	guest_idt_set_gate(VECTOR_BP, ev_bp_entry);
+	guest_idt_set_gate(VECTOR_SOFT, ev_soft_entry);
+	guest_report(1);		/* the host zaps slot 0 */
+	asm volatile("int $0x42\n"
+		     "1: lea 1b(%%rip), %0" : "=r"(rip) : : "memory");
+	GUEST_ASSERT_EQ(soft_seen[0], 1);
+	GUEST_ASSERT_EQ(soft_rip[0], rip);
+	guest_report(2);		/* again */
+	asm volatile("int3\n"
+		     "1: lea 1b(%%rip), %0" : "=r"(rip) : : "memory");
+	GUEST_ASSERT_EQ(soft_seen[1], 1);
+	GUEST_ASSERT_EQ(soft_rip[1], rip);
+}
+
+static enum test_result test_soft_delivery_faults(void)
+{
+	struct ucall uc;
+	struct tvm t;
+
+	TEST_SKIP_ON_QUIRK("int-n-stale-exitintinfo",
+			   "a software interrupt's delivery that exits reports a stale event");
+	TVM_CREATE_C(&t, guest_soft_delivery_faults);
+	EXPECT_REPORT(&t, &uc, 1);
+	TEST_ASSERT_ERRNO(!hvm_vm_set_region(t.vm, 0, 0, GUEST_MEM_SIZE, 0, t.mem),
+			  "replacing slot 0");
+	EXPECT_REPORT(&t, &uc, 2);
+	TEST_ASSERT_ERRNO(!hvm_vm_set_region(t.vm, 0, 0, GUEST_MEM_SIZE, 0, t.mem),
+			  "replacing slot 0");
+	TVM_RUN_TO_DONE(&t);
+	tvm_destroy(&t);
+	return TEST_PASS;
+}
+
 /* ---- 3. External interrupts, IF, the STI shadow, windows ----------------- */
 
 GUEST_LABEL(ev_window_nop);
@@ -715,6 +775,8 @@ static const struct test_case cases[] = {
 	  test_nmi },
 	{ "an IRET from the NMI handler that takes a nested page fault keeps NMIs blocked until it completes",
 	  test_nmi_iret_faults },
+	{ "INT n and INT3 whose delivery takes nested page faults (IDT, GDT, stack) run their handler once",
+	  test_soft_delivery_faults },
 	{ "HVM_INTERRUPT waits for IF=1 and the STI shadow; request_interrupt_window exits once IF=1 with ready set",
 	  test_interrupt },
 	{ "#GP and an external interrupt whose delivery faults on an unmapped stack page are delivered exactly once",

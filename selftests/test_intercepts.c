@@ -7,6 +7,7 @@
  */
 #include <cpuid.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <sched.h>
@@ -83,6 +84,16 @@ GUEST_ASM(guest_ic, ".code64",
 	"jmp ic_done\n"
 	/* WBINVD, WBNOINVD (F3 0F 09) and WBINVD with prefixes: each must
 	 * resume right after itself, whatever its length. */
+	/* 100 rounds of the three between two reports */
+	"ic_wbinvd_loop: " G_REPORT
+	"mov $100, %ecx\n"
+	"1: wbinvd\n\t"
+	".byte 0xf3, 0x0f, 0x09\n\t"
+	".byte 0x66, 0x2e, 0x0f, 0x09\n\t"
+	"dec %ecx\n\t"
+	"jnz 1b\n\t"
+	G_REPORT
+	"jmp ic_done\n"
 	"ic_wbinvd: wbinvd\n\t"
 	".byte 0xf3, 0x0f, 0x09\n\t"
 	".byte 0x66, 0x2e, 0x0f, 0x09\n\t"
@@ -165,6 +176,7 @@ GUEST_LABEL(ic_tsc_aux);
 GUEST_LABEL(ic_rdpmc);
 GUEST_LABEL(ic_rdtscp);
 GUEST_LABEL(ic_wbinvd);
+GUEST_LABEL(ic_wbinvd_loop);
 GUEST_LABEL(ic_rdmsr);
 GUEST_LABEL(ic_wrmsr);
 GUEST_LABEL(ic_msr_roundtrip);
@@ -400,6 +412,32 @@ static enum test_result test_wbinvd(void)
 	__u64 out;
 
 	return ic_run(ic_wbinvd, &no_regs, &out, 1);
+}
+
+/* Each WBINVD and WBNOINVD exits to hvm (the host's caches are shared):
+ * 300 of them between two reports are at least 300 exits. */
+static enum test_result test_wbinvd_exits(void)
+{
+	long long before, after;
+	enum test_result r;
+	struct ucall uc;
+	struct tvm t;
+
+	r = ic_start(&t, ic_wbinvd_loop, &no_regs);
+	if (r != TEST_PASS)
+		return r;
+	EXPECT_UCALL(t.vcpu, &uc, UCALL_REPORT);
+	before = tvm_debugfs_read(&t, "vcpu0/exits");
+	if (before < 0) {
+		tvm_destroy(&t);
+		return test_skip("no debugfs exit count (/sys/kernel/debug/hvm)");
+	}
+	EXPECT_UCALL(t.vcpu, &uc, UCALL_REPORT);
+	after = tvm_debugfs_read(&t, "vcpu0/exits");
+	tvm_destroy(&t);
+	TEST_ASSERT(after - before >= 300, "%lld exits for 300 WBINVD/WBNOINVD",
+		    after - before);
+	return TEST_PASS;
 }
 
 static enum test_result test_rdmsr_unknown(void)
@@ -777,6 +815,7 @@ static const struct test_case cases[] = {
 	{ "RDPMC raises #GP in the guest (the counters are the host's)", test_rdpmc_gp },
 	{ "WBINVD, WBNOINVD and a prefixed WBINVD each resume after themselves",
 	  test_wbinvd },
+	{ "every WBINVD and WBNOINVD exits to hvm (counted in debugfs)", test_wbinvd_exits },
 	{ "RDMSR of an unknown MSR raises #GP", test_rdmsr_unknown },
 	{ "WRMSR of an unknown MSR raises #GP", test_wrmsr_unknown },
 	{ "RDMSR of VM_HSAVE_PA raises #GP", test_rdmsr_vm_hsave_pa },

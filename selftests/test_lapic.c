@@ -286,6 +286,34 @@ static enum test_result test_timer_deadline(void)
 	return run_guest(guest_deadline);
 }
 
+static void guest_deadline_far(void)
+{
+	__u64 deadline;
+
+	apic_enable();
+	apic_write(APIC_LVTT, TIMER_VECTOR | LVT_DEADLINE);
+	deadline = rdtsc() + (1ULL << 44);	/* hours ahead */
+	wrmsr(MSR_TSC_DEADLINE, deadline);
+	spin_us(2000);
+	GUEST_ASSERT_EQ(ticks, 0);
+	GUEST_ASSERT_EQ(rdmsr(MSR_TSC_DEADLINE), deadline);
+	wrmsr(MSR_TSC_DEADLINE, 0);		/* disarms (SDM 10.5.4.1) */
+	GUEST_ASSERT_EQ(rdmsr(MSR_TSC_DEADLINE), 0);
+	spin_us(2000);
+	GUEST_ASSERT_EQ(ticks, 0);
+	guest_done();
+}
+
+/*
+ * A deadline far ahead is armed (converted to host time at the host's TSC
+ * rate, which must never be a division by zero) and does not fire;
+ * writing 0 disarms it.
+ */
+static enum test_result test_timer_deadline_far(void)
+{
+	return run_guest(guest_deadline_far);
+}
+
 static void guest_halt_forever(void)
 {
 	cli();
@@ -571,6 +599,8 @@ static const struct test_case cases[] = {
 	{ "timer one-shot: counts down, fires once", test_timer_oneshot },
 	{ "timer periodic: fires every period until stopped", test_timer_periodic },
 	{ "timer TSC-deadline: fires when the TSC passes the deadline", test_timer_deadline },
+	{ "timer TSC-deadline: a deadline hours ahead stays armed, 0 disarms it",
+	  test_timer_deadline_far },
 	{ "HLT blocks in the kernel; a signal still ends RUN", test_hlt_blocks },
 	{ "priorities: TPR/CR8 hold, higher classes nest, EOI lets the rest in", test_priorities },
 	{ "x2APIC mode: MSR registers, timer, self IPI, #GP rules", test_x2apic },

@@ -3,12 +3,16 @@
  * Memory slots as the guest sees them: shared with the host mapping both
  * ways, gaps and deleted slots become MMIO, read-only slots, slots deleted,
  * re-added and replaced while the VM lives, many slots, aliases, large
- * slots, and slots above 4 GiB and at the top of the 48-bit space.
+ * slots, slots above 4 GiB and at the top of the 48-bit space, and slots
+ * moved around the whole space without the nested page tables growing.
  */
 #include <cpuid.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "guest.h"
 #include "test.h"
@@ -38,11 +42,15 @@ GUEST_ASM(guest_ms, ".code64",
 	"inc %rsi\n\t"
 	"dec %rcx\n\t"
 	"jnz ms_write_loop\n\t"
+	G_DONE
+	"ms_touch: invlpg (%rbx)\n\t"
+	"mov (%rbx), %rax\n\t"
 	G_DONE);
 GUEST_LABEL(ms_read);
 GUEST_LABEL(ms_write);
 GUEST_LABEL(ms_read_loop);
 GUEST_LABEL(ms_write_loop);
+GUEST_LABEL(ms_touch);
 
 struct ms_args {
 	__u64 rbx, rdi, rsi, rcx, rdx;
@@ -435,6 +443,119 @@ static enum test_result test_slot_at_top_of_guest_phys(void)
 	return check_high_slot((1ULL << bits) - (2ULL << 20));
 }
 
+/* The guest's address bits (CPUID 0x80000008, the host's value), at most 48. */
+static unsigned int guest_phys_bits(void)
+{
+	unsigned int a, b, c, d;
+
+	__cpuid(0x80000008, a, b, c, d);
+	return (a & 0xff) > 48 ? 48 : a & 0xff;
+}
+
+/* The VM's nested page table pages (debugfs), or -1. */
+static long tdp_tables(struct tvm *t)
+{
+	return tvm_debugfs_read(t, "tdp_tables");
+}
+
+#define MOVE_WINDOW	0x8000000000ULL	/* PML4 entry 1: free in libhvm */
+#define MOVE_SLOT	5
+#define MOVE_ROUNDS	1500
+
+/* The guest's 2 MiB page at MOVE_WINDOW maps the one holding gpa. */
+static void move_window_map(struct tvm *t, __u64 gpa)
+{
+	__u64 *pd = hvm_vm_gpa_to_hva(t->vm, TABLE_POOL_GPA + 0x1000, 4096);
+
+	pd[0] = (gpa & ~((2ULL << 20) - 1)) | 0x83;
+}
+
+/* The guest reads gpa through the window: the NPT/EPT maps it. */
+static enum test_result move_touch(struct tvm *t, __u64 gpa)
+{
+	struct ucall uc;
+
+	move_window_map(t, gpa);
+	TEST_ASSERT_ERRNO(!ms_call(t, ms_touch, (struct ms_args){
+			.rbx = MOVE_WINDOW + (gpa & ((2ULL << 20) - 1)) }),
+			  "SET_REGS");
+	EXPECT_UCALL(t->vcpu, &uc, UCALL_DONE);
+	return TEST_PASS;
+}
+
+static int move_slot(struct tvm *t, __u64 gpa, __u64 size, void *hva)
+{
+	return hvm_vm_set_region(t->vm, MOVE_SLOT, gpa, size, 0, hva);
+}
+
+/* A page-aligned GPA in [4 GiB, top - 4 KiB), spread over the space. */
+static __u64 move_gpa(__u64 *seed, unsigned int bits)
+{
+	__u64 span = (1ULL << bits) - (4ULL << 30) - 4096;
+
+	*seed = *seed * 6364136223846793005ULL + 1442695040888963407ULL;
+	return ((4ULL << 30) + (*seed >> 16) % span) & ~4095ULL;
+}
+
+/*
+ * A slot added, touched by the guest, moved elsewhere, touched, and
+ * deleted, at GPAs spread over the guest's whole physical space: after
+ * each deletion the nested page tables are as many pages as before (the
+ * tables the slot needed are freed, not only their entries cleared).
+ */
+static enum test_result test_moved_slots_free_tables(void)
+{
+	unsigned int bits = guest_phys_bits(), i;
+	__u64 seed = 0x1234567, *pml4, *pdpt, gpa;
+	time_t start = time(NULL);
+	long base, n;
+	void *page;
+	struct tvm t;
+
+	test_watchdog_arm(60);
+	page = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	TEST_ASSERT_ERRNO(page != MAP_FAILED, "mmap");
+	TVM_CREATE(&t, HVM_MODE_LONG64, guest_ms);
+	if (tdp_tables(&t) < 0) {
+		tvm_destroy(&t);
+		munmap(page, 4096);
+		return test_skip("no debugfs hvm/<pid>-<fd>/tdp_tables");
+	}
+	pml4 = hvm_vm_gpa_to_hva(t.vm, HVM_SYS_PML4, 4096);
+	pdpt = hvm_vm_gpa_to_hva(t.vm, TABLE_POOL_GPA, 4096);
+	TEST_ASSERT(pml4 && pdpt, "guest page tables");
+	/* MOVE_WINDOW: PML4 -> the pool's PDPT page -> its PD page. */
+	pml4[MOVE_WINDOW >> 39] = TABLE_POOL_GPA | 3;
+	pdpt[0] = (TABLE_POOL_GPA + 0x1000) | 3;
+	/* Warm up: the guest's own pages (the window's tables) are mapped. */
+	CHECK(move_touch(&t, GUEST_DATA_GPA));
+	base = tdp_tables(&t);
+	test_diag("%u address bits, %ld table pages to start with", bits, base);
+
+	for (i = 0; i < MOVE_ROUNDS; i++) {
+		gpa = move_gpa(&seed, bits);
+		TEST_ASSERT_ERRNO(!move_slot(&t, gpa, 4096, page),
+				  "round %u: a slot at 0x%" PRIx64, i, (uint64_t)gpa);
+		CHECK(move_touch(&t, gpa));
+		n = tdp_tables(&t);
+		TEST_ASSERT(n > base, "round %u: touching 0x%" PRIx64
+			    " made no table (%ld, %ld before)", i, (uint64_t)gpa, n, base);
+		gpa = move_gpa(&seed, bits);
+		TEST_ASSERT_ERRNO(!move_slot(&t, gpa, 4096, page),
+				  "round %u: moving it to 0x%" PRIx64, i, (uint64_t)gpa);
+		CHECK(move_touch(&t, gpa));
+		TEST_ASSERT_ERRNO(!move_slot(&t, 0, 0, NULL), "round %u: delete", i);
+		n = tdp_tables(&t);
+		TEST_ASSERT(n == base, "round %u: %ld table pages after the slot "
+			    "went, %ld before it", i, n, base);
+	}
+	test_diag("%u rounds in %ld s", MOVE_ROUNDS, (long)(time(NULL) - start));
+	tvm_destroy(&t);
+	munmap(page, 4096);
+	return TEST_PASS;
+}
+
 static const struct test_case cases[] = {
 	{ "guest writes are visible through the host mapping", test_guest_writes_visible },
 	{ "host writes are visible to the guest, also between runs",
@@ -454,6 +575,8 @@ static const struct test_case cases[] = {
 	{ "a slot above 4 GiB", test_slot_above_4g },
 	{ "a slot at the top of the guest-physical address space",
 	  test_slot_at_top_of_guest_phys },
+	{ "a slot moved around the whole space: table pages return to the baseline",
+	  test_moved_slots_free_tables },
 };
 
 int main(void)

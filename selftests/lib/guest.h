@@ -107,6 +107,12 @@ __u64 tvm_gpa(const struct tvm *t, const unsigned char *label);
 /* Continue at label (mode-aware: IP is an offset in real mode). */
 int tvm_set_entry(struct tvm *t, const unsigned char *label);
 int tvm_set_reg_rdi(struct hvm_vcpu *vcpu, __u64 rdi);
+/*
+ * A number from the VM's debugfs directory (Documentation/abi.rst),
+ * /sys/kernel/debug/hvm/<pid>-<vm fd>/@file ("tdp_tables",
+ * "vcpu0/exits"), or -1 when it cannot be read.
+ */
+long long tvm_debugfs_read(const struct tvm *t, const char *file);
 
 /* Prepare a VM's vCPU for long mode at entry with exception stubs. */
 int guest_setup_long64(struct hvm_vcpu *vcpu, __u64 entry, __u64 sp);

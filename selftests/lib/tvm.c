@@ -106,3 +106,20 @@ int tvm_set_reg_rdi(struct hvm_vcpu *vcpu, __u64 rdi)
 	regs.rdi = rdi;
 	return hvm_vcpu_set_regs(vcpu, &regs);
 }
+
+long long tvm_debugfs_read(const struct tvm *t, const char *file)
+{
+	long long n = -1;
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/hvm/%d-%d/%s",
+		 (int)getpid(), t->vm->fd, file);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%lld", &n) != 1)
+		n = -1;
+	fclose(f);
+	return n;
+}

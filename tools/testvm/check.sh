@@ -147,7 +147,7 @@ for cpu in $CPUS; do
 	quirks=
 	case $model in
 	bochs:zambezi|bochs:trinity_apu)
-		quirks=no-intr-exit-if0,triple-fault-fatal,no-vmrun-cr2 ;;
+		quirks=no-intr-exit-if0,triple-fault-fatal,no-vmrun-cr2,int-n-stale-exitintinfo ;;
 	bochs:*)
 		case ",$margs," in
 		*,preemption_timer=0,*) quirks=no-intr-exit-if0 ;;

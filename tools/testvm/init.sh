@@ -46,6 +46,10 @@ done </etc/hvm-modules
 HVM_TEST_QUIRKS=$(sed -n 's/.*hvmtest_quirks=\([^ ]*\).*/\1/p' /proc/cmdline)
 export HVM_TEST_QUIRKS
 [ -z "$HVM_TEST_QUIRKS" ] || echo "### QUIRKS $HVM_TEST_QUIRKS"
+# The fuzzer's options (make fuzz: hvmtest_fuzz=--calls+1000000), '+' for spaces.
+HVM_FUZZ_ARGS=$(sed -n 's/.*hvmtest_fuzz=\([^ ]*\).*/\1/p' /proc/cmdline)
+export HVM_FUZZ_ARGS
+[ -z "$HVM_FUZZ_ARGS" ] || echo "### FUZZ-ARGS $HVM_FUZZ_ARGS"
 # Per-VM module parameters from the harness (hvmtest_args=a=1,b=0).
 vmargs=$(sed -n 's/.*hvmtest_args=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' ')
 [ -z "$vmargs" ] || echo "### INSMOD-ARGS $vmargs"
